@@ -1,0 +1,46 @@
+// Command vecgres is the vecgres server and its tools.
+//
+//	vecgres serve [--listen HOST:PORT] [--data DIR] [--log-level LEVEL]
+//	vecgres bench --data DIR --index TYPE [...]
+//
+// Run "vecgres help" or "vecgres SUBCOMMAND --help" for every flag.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `vecgres: a SQL vector database that speaks the PostgreSQL wire protocol.
+
+Usage:
+  vecgres serve [flags]   serve PostgreSQL clients (default 127.0.0.1:5433)
+  vecgres bench [flags]   build a vector index on an fvecs dataset and measure recall and speed
+  vecgres help            show this text
+
+Run "vecgres serve --help" or "vecgres bench --help" for their flags.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = runServe(os.Args[2:])
+	case "bench":
+		err = runBench(os.Args[2:])
+	case "help", "-h", "--help", "-help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "vecgres: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vecgres %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}
