@@ -17,7 +17,7 @@ const (
 	KindString        // S: text, varchar, char, name, json, uuid text
 	KindBytes         // S holds raw bytes: bytea
 	KindTime          // I: microseconds since 2000-01-01 00:00:00 UTC (PostgreSQL epoch); timestamp, timestamptz, date (days*86400e6)
-	KindInterval      // I: microseconds; reserved for interval
+	KindInterval      // I: microseconds, Days, Months: interval (kept apart, as PostgreSQL does)
 	KindVector        // Vec
 	KindArray         // Arr: elements, NULL allowed; one-dimensional
 )
@@ -36,6 +36,10 @@ type Datum struct {
 	Dec *apd.Decimal
 	Vec []float32
 	Arr []Datum
+	// Months and Days are the month and day fields of an interval
+	// (KindInterval); I holds its time of day in microseconds.
+	Months int32
+	Days   int32
 }
 
 // Null is the SQL NULL value.
@@ -75,3 +79,14 @@ func NewTime(micros int64) Datum { return Datum{K: KindTime, I: micros} }
 
 // Bool returns the value of a boolean datum (false for NULL).
 func (d Datum) Bool() bool { return d.K == KindBool && d.I != 0 }
+
+// NewInterval returns an interval datum.
+func NewInterval(months, days int32, micros int64) Datum {
+	return Datum{K: KindInterval, Months: months, Days: days, I: micros}
+}
+
+// NewBytes returns a bytea datum holding b's bytes.
+func NewBytes(b []byte) Datum { return Datum{K: KindBytes, S: string(b)} }
+
+// NewDate returns a date datum for the given days since 2000-01-01.
+func NewDate(days int64) Datum { return Datum{K: KindTime, I: days * MicrosPerDay} }

@@ -1,20 +1,3 @@
-// Package types holds vecgres's SQL types and values: what a type is (T),
-// what a value is (Datum), their PostgreSQL OIDs, and every conversion of a
-// value to and from the outside world (text and binary wire formats, casts)
-// and to and from storage (order-preserving key bytes, row value bytes).
-//
-// It is a leaf package: it imports nothing from vecgres but sql/pgerr, so
-// every layer (pgwire, sql, planner, executor, storage callers) may use it.
-// NB: values cross every layer, so the type that describes them has to sit
-// below all of them; that is why it is not part of package sql proper.
-//
-// Invariants:
-//   - A Datum carries its physical Kind only; the SQL type (int2 vs int8,
-//     text vs varchar(10)) lives in T, beside the datum in a column or an
-//     expression. Functions here take both.
-//   - The zero Datum is SQL NULL.
-//   - Vectors never hold NaN or Inf, and their length fits their typmod.
-//   - Errors returned are *pgerr.Error with PostgreSQL's SQLSTATE and message.
 package types
 
 // Family is the kind of SQL type, independent of modifiers.
@@ -122,3 +105,81 @@ const (
 	VectorOID      uint32 = 16385
 	VectorArrayOID uint32 = 16386
 )
+
+// More ready-to-use types.
+var (
+	BpcharType       = T{Family: Bpchar, Typmod: -1}
+	CharType         = T{Family: Char, Typmod: -1}
+	IntervalType     = T{Family: Interval, Typmod: -1}
+	JsonType         = T{Family: Json, Typmod: -1}
+	JsonbType        = T{Family: Jsonb, Typmod: -1}
+	UuidType         = T{Family: Uuid, Typmod: -1}
+	RegprocType      = T{Family: Regproc, Typmod: -1}
+	RegnamespaceType = T{Family: Regnamespace, Typmod: -1}
+	Int2VectorType   = T{Family: Int2Vector, Typmod: -1}
+	OidVectorType    = T{Family: OidVector, Typmod: -1}
+	RecordType       = T{Family: Record, Typmod: -1}
+)
+
+// MaxVectorDims is the largest number of dimensions a vector may have.
+// NB: pgvector stops at 16000 (a page-size limit of its on-disk format);
+// we have no such page, so we allow what the int16 wire header can carry
+// when read unsigned.
+const MaxVectorDims = 65535
+
+// ElemType returns the element type of an array (or of int2vector and
+// oidvector, which PostgreSQL treats as arrays of int2 and oid), and
+// false for other types.
+func (t T) ElemType() (T, bool) {
+	switch t.Family {
+	case Array:
+		if t.Elem == nil {
+			return UnknownType, false
+		}
+		return *t.Elem, true
+	case Int2Vector:
+		return Int2Type, true
+	case OidVector:
+		return OidType, true
+	}
+	return UnknownType, false
+}
+
+// WireTypmod is the typmod to report in RowDescription and pg_attribute:
+// for arrays PostgreSQL reports the element's modifier (varchar(10)[] → 14).
+func (t T) WireTypmod() int32 {
+	if t.Family == Array && t.Elem != nil {
+		return t.Elem.WireTypmod()
+	}
+	return t.Typmod
+}
+
+// WithTypmod returns t with its modifier (or, for arrays, its element's
+// modifier) replaced.
+func (t T) WithTypmod(typmod int32) T {
+	if t.Family == Array && t.Elem != nil {
+		e := t.Elem.WithTypmod(typmod)
+		return T{Family: Array, Typmod: -1, Elem: &e}
+	}
+	t.Typmod = typmod
+	return t
+}
+
+// IsStringLike reports whether t is one of the character-string families
+// (text, varchar, bpchar, name, "char") whose values compare as strings.
+func (t T) IsStringLike() bool {
+	switch t.Family {
+	case Text, Varchar, Bpchar, Name, Char, Unknown:
+		return true
+	}
+	return false
+}
+
+// IsNumeric reports whether t is an integer, float or numeric type.
+func (t T) IsNumeric() bool {
+	switch t.Family {
+	case Int2, Int4, Int8, Float4, Float8, Numeric:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,85 @@
+package types
+
+import (
+	"encoding/hex"
+	"strconv"
+)
+
+// AppendText appends d's text output format for t, exactly as PostgreSQL
+// 15 prints it under opts (see FormatOptions), and returns the extended
+// buffer. d must not be NULL (the wire sends NULL as length -1; this
+// appends nothing for it). It never fails: d is assumed to be a valid
+// value of t.
+//
+// Formats: floats shortest-exact (1e+15, 1e-05, 0.1, Infinity, NaN);
+// bool t/f; numeric with its display scale (7.70); timestamptz
+// "2024-01-02 03:04:05.123456+00" in opts.Location; arrays {1,NULL,"a b"};
+// int2vector "1 2"; bytea \x hex; vector [1,2.5,-3e-05]. reg* types print
+// their OID number (names need the catalog; the executor substitutes them).
+func AppendText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
+	if d.IsNull() {
+		return buf
+	}
+	switch t.Family {
+	case Bool:
+		if d.Bool() {
+			return append(buf, 't')
+		}
+		return append(buf, 'f')
+	case Int2, Int4, Int8, Oid, Regclass, Regtype, Regproc, Regnamespace:
+		return strconv.AppendInt(buf, d.I, 10)
+	case Float4:
+		return appendFloat(buf, d.F, 32, extraFloatDigits(opts))
+	case Float8:
+		return appendFloat(buf, d.F, 64, extraFloatDigits(opts))
+	case Numeric:
+		return appendNumericText(buf, d.Dec)
+	case Bytea:
+		buf = append(buf, `\x`...)
+		return hex.AppendEncode(buf, []byte(d.S))
+	case Timestamptz:
+		return appendTimestamp(buf, d.I, true, opts)
+	case Timestamp:
+		return appendTimestamp(buf, d.I, false, opts)
+	case Date:
+		return appendDateText(buf, d.I)
+	case Interval:
+		return appendInterval(buf, d.Months, d.Days, d.I)
+	case Vector:
+		return appendVectorText(buf, d.Vec)
+	case Int2Vector, OidVector:
+		for i, e := range d.Arr {
+			if i > 0 {
+				buf = append(buf, ' ')
+			}
+			buf = strconv.AppendInt(buf, e.I, 10)
+		}
+		return buf
+	case Array:
+		return appendArrayText(buf, t, d, opts)
+	case Void:
+		return buf
+	}
+	switch d.K {
+	case KindInt:
+		return strconv.AppendInt(buf, d.I, 10)
+	case KindFloat:
+		return appendFloat(buf, d.F, 64, extraFloatDigits(opts))
+	case KindBool:
+		return AppendText(buf, BoolType, d, opts)
+	}
+	return append(buf, d.S...)
+}
+
+// FormatText returns AppendText's output as a string.
+func FormatText(t T, d Datum, opts FormatOptions) string {
+	return string(AppendText(nil, t, d, opts))
+}
+
+// extraFloatDigits returns the effective extra_float_digits setting.
+func extraFloatDigits(opts FormatOptions) int {
+	if !opts.Explicit && opts.ExtraFloatDigits == 0 {
+		return 1
+	}
+	return opts.ExtraFloatDigits
+}
