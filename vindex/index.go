@@ -45,11 +45,11 @@ type SearchParams struct {
 
 // Stats describes an index's size and history.
 type Stats struct {
-	Vectors    int           // live vectors
-	Deleted    int           // tombstones not yet repaired
-	Bytes      int64         // memory used by the index structure and stored vectors
-	BuildTime  time.Duration // time spent in Train and bulk Add
-	Distances  int64         // distance computations since creation (for EXPLAIN ANALYZE)
+	Vectors   int           // live vectors
+	Deleted   int           // tombstones not yet repaired
+	Bytes     int64         // memory used by the index structure and stored vectors
+	BuildTime time.Duration // time spent in Train and bulk Add
+	Distances int64         // distance computations since creation (for EXPLAIN ANALYZE)
 }
 
 // Index is the interface every vector index type implements. Vectors are

@@ -1,31 +1,65 @@
 // Package distance holds the distance kernels every vector index and the
 // SQL vector functions share.
 //
-// The exported functions are the API; they dispatch to the fastest
-// implementation the CPU supports (chosen once at start-up).
+// The exported functions are the API. Each dispatches to the fastest
+// implementation the CPU supports, chosen once when the package is
+// initialised: AVX-512F, then AVX2+FMA (amd64 assembly in kernels_amd64.s),
+// then the portable Go code in generic.go. Setting the environment variable
+// VECGRES_NOSIMD=1 before start-up forces the Go code (useful to bisect a
+// suspected kernel bug: results must agree within float32 rounding).
+//
+// All kernels are safe for concurrent use, never allocate and never retain
+// their arguments. Length mismatches are the caller's bug: kernels read
+// len(a) elements from both slices and panic (bounds check) if b is shorter.
+//
+// NB: SIMD kernels sum in a different order than a sequential loop, so their
+// results differ from the Go path in the last bits (relative error ~1e-6 for
+// d ≤ 4096). Code that needs bit-for-bit reproducible distances across
+// machines must run with VECGRES_NOSIMD=1.
 package distance
 
-import "math"
+import (
+	"math"
+	"os"
+)
 
-// L2Squared returns Σ (a[i]-b[i])². len(a) must equal len(b).
-func L2Squared(a, b []float32) float32 { return l2SquaredGeneric(a, b) }
+// Impl names the implementation chosen at start-up: "avx512", "avx2" or
+// "generic". Read-only.
+var Impl = kernels.name
 
-// Dot returns Σ a[i]*b[i]. len(a) must equal len(b).
-func Dot(a, b []float32) float32 { return dotGeneric(a, b) }
+// L2Squared returns Σ (a[i]-b[i])², the squared Euclidean distance.
+// Example: a=[1,2,3], b=[4,6,3] → 9+16+0 = 25.
+func L2Squared(a, b []float32) float32 {
+	_ = b[:len(a)]
+	return kernels.l2(a, b)
+}
 
-// L1 returns Σ |a[i]-b[i]|. len(a) must equal len(b).
-func L1(a, b []float32) float32 { return l1Generic(a, b) }
+// Dot returns Σ a[i]*b[i]. Example: [1,2,3]·[4,5,6] = 32.
+func Dot(a, b []float32) float32 {
+	_ = b[:len(a)]
+	return kernels.dot(a, b)
+}
 
-// CosineDistance returns 1 - a·b / (|a| |b|), clamped to [0, 2]; NaN when
-// either vector is all zeros (as pgvector's <=>).
+// L1 returns Σ |a[i]-b[i]|, the taxicab distance. Example: [1,2]→[4,0] = 5.
+func L1(a, b []float32) float32 {
+	_ = b[:len(a)]
+	return kernels.l1(a, b)
+}
+
+// Norm returns the Euclidean norm √(Σ a[i]²).
+func Norm(a []float32) float32 {
+	return float32(math.Sqrt(float64(kernels.dot(a, a))))
+}
+
+// CosineDistance returns 1 - a·b / (|a| |b|), with the similarity clamped to
+// [-1, 1] (so the result is in [0, 2]), computed as pgvector's <=> does:
+// float32 sums, float64 division. It returns NaN when either vector is all
+// zeros. Example: [1,0]·[0,1] → 1; [1,1] and [2,2] → 0.
 func CosineDistance(a, b []float32) float64 {
-	var dot, na, nb float32
-	for i := range a {
-		dot += a[i] * b[i]
-		na += a[i] * a[i]
-		nb += b[i] * b[i]
-	}
+	_ = b[:len(a)]
+	dot, na, nb := kernels.cos(a, b)
 	sim := float64(dot) / math.Sqrt(float64(na)*float64(nb))
+	// NB: NaN fails both comparisons and is returned as is (pgvector does the same).
 	if sim > 1 {
 		sim = 1
 	} else if sim < -1 {
@@ -34,31 +68,50 @@ func CosineDistance(a, b []float32) float64 {
 	return 1 - sim
 }
 
-func l2SquaredGeneric(a, b []float32) float32 {
-	var s float32
-	for i := range a {
-		d := a[i] - b[i]
-		s += d * d
-	}
-	return s
+// L2SquaredBatch computes out[i] = L2Squared(q, data[i*dims:(i+1)*dims]) for
+// every i < len(out). data holds vectors of dims float32s back to back (at
+// least len(out)*dims values); len(q) must be dims. The caller owns out.
+func L2SquaredBatch(q []float32, data []float32, dims int, out []float32) {
+	_ = q[:dims]
+	_ = data[:len(out)*dims]
+	kernels.l2Batch(q[:dims], data, dims, out)
 }
 
-func dotGeneric(a, b []float32) float32 {
-	var s float32
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
+// DotBatch computes out[i] = Dot(q, data[i*dims:(i+1)*dims]) for every
+// i < len(out), with the same layout and ownership rules as L2SquaredBatch.
+func DotBatch(q []float32, data []float32, dims int, out []float32) {
+	_ = q[:dims]
+	_ = data[:len(out)*dims]
+	kernels.dotBatch(q[:dims], data, dims, out)
 }
 
-func l1Generic(a, b []float32) float32 {
-	var s float32
-	for i := range a {
-		d := a[i] - b[i]
-		if d < 0 {
-			d = -d
-		}
-		s += d
+// kernelSet is one implementation of every float kernel.
+type kernelSet struct {
+	name     string
+	l2       func(a, b []float32) float32
+	dot      func(a, b []float32) float32
+	l1       func(a, b []float32) float32
+	cos      func(a, b []float32) (dot, na, nb float32)
+	l2Batch  func(q, data []float32, dims int, out []float32)
+	dotBatch func(q, data []float32, dims int, out []float32)
+}
+
+// kernels is chosen once, at package initialisation, and never changes.
+var kernels = chooseKernels(os.Getenv("VECGRES_NOSIMD") == "1")
+
+var genericKernels = kernelSet{
+	name:     "generic",
+	l2:       l2SquaredGeneric,
+	dot:      dotGeneric,
+	l1:       l1Generic,
+	cos:      cosGeneric,
+	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredGeneric, q, data, dims, out) },
+	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotGeneric, q, data, dims, out) },
+}
+
+// batchOf applies a single-pair kernel to every stored vector.
+func batchOf(f func(a, b []float32) float32, q, data []float32, dims int, out []float32) {
+	for i := range out {
+		out[i] = f(q, data[i*dims:(i+1)*dims:(i+1)*dims])
 	}
-	return s
 }

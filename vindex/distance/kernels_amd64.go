@@ -1,0 +1,74 @@
+//go:build amd64
+
+package distance
+
+import "golang.org/x/sys/cpu"
+
+// chooseKernels picks AVX-512 when the CPU has AVX-512F, else AVX2 with FMA,
+// else the Go kernels; noSIMD forces the Go kernels.
+func chooseKernels(noSIMD bool) kernelSet {
+	if noSIMD {
+		return genericKernels
+	}
+	if sets := simdKernelSets(); len(sets) > 0 {
+		return sets[0]
+	}
+	return genericKernels
+}
+
+// simdKernelSets lists the assembly implementations this CPU can run, best
+// first. Tests compare each against the Go kernels.
+func simdKernelSets() []kernelSet {
+	var sets []kernelSet
+	if cpu.X86.HasAVX512F {
+		sets = append(sets, avx512Kernels)
+	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		sets = append(sets, avx2Kernels)
+	}
+	return sets
+}
+
+var avx512Kernels = kernelSet{
+	name:     "avx512",
+	l2:       l2SquaredAVX512,
+	dot:      dotAVX512,
+	l1:       l1AVX512,
+	cos:      cosPartsAVX512,
+	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredAVX512, q, data, dims, out) },
+	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotAVX512, q, data, dims, out) },
+}
+
+var avx2Kernels = kernelSet{
+	name:     "avx2",
+	l2:       l2SquaredAVX2,
+	dot:      dotAVX2,
+	l1:       l1AVX2,
+	cos:      cosGeneric,
+	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredAVX2, q, data, dims, out) },
+	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotAVX2, q, data, dims, out) },
+}
+
+// Assembly kernels (kernels_amd64.s). Each reads len(a) elements of a and b;
+// the Go wrappers check len(b) >= len(a).
+
+//go:noescape
+func l2SquaredAVX512(a, b []float32) float32
+
+//go:noescape
+func dotAVX512(a, b []float32) float32
+
+//go:noescape
+func l1AVX512(a, b []float32) float32
+
+//go:noescape
+func l2SquaredAVX2(a, b []float32) float32
+
+//go:noescape
+func dotAVX2(a, b []float32) float32
+
+//go:noescape
+func l1AVX2(a, b []float32) float32
+
+//go:noescape
+func cosPartsAVX512(a, b []float32) (dot, na, nb float32)

@@ -1,0 +1,491 @@
+//go:build amd64
+
+#include "textflag.h"
+
+// Float32 distance kernels for amd64, Go (Plan 9) assembly.
+//
+// Every kernel has the Go signature func(a, b []float32) float32 (cosParts
+// returns three float32s) and reads len(a) elements from a and b.
+// Layout: a_base+0, a_len+8, b_base+24, ret+48.
+//
+// AVX-512 kernels: 4 ZMM accumulators × 16 lanes over blocks of 64 floats,
+// then 16 at a time, then one masked (zeroing) load for the last 1..15
+// elements, so there is no scalar tail. AVX2 kernels: 4 YMM accumulators over
+// blocks of 32, then 8 at a time, then a scalar tail.
+// NB: masked loads never touch memory in disabled lanes, so reading past the
+// end of the slice cannot fault.
+
+// REDUCE_Z0 folds Z0..Z3 into the low float of X0.
+#define REDUCE_Z0 \
+	VADDPS Z1, Z0, Z0 \
+	VADDPS Z3, Z2, Z2 \
+	VADDPS Z2, Z0, Z0 \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	VADDPS Y1, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVHLPS X0, X0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVSHDUP X0, X1 \
+	VADDSS X1, X0, X0
+
+// REDUCE_Y0 folds Y0..Y3 into the low float of X0.
+#define REDUCE_Y0 \
+	VADDPS Y1, Y0, Y0 \
+	VADDPS Y3, Y2, Y2 \
+	VADDPS Y2, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVHLPS X0, X0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVSHDUP X0, X1 \
+	VADDSS X1, X0, X0
+
+// TAILMASK sets K1 to the low CX bits (CX in 1..15).
+#define TAILMASK \
+	MOVQ $1, AX \
+	SHLQ CX, AX \
+	DECQ AX \
+	KMOVW AX, K1
+
+// func l2SquaredAVX512(a, b []float32) float32
+TEXT ·l2SquaredAVX512(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+
+l2z_loop64:
+	CMPQ CX, $64
+	JL   l2z_loop16
+	VMOVUPS (SI), Z4
+	VMOVUPS 64(SI), Z5
+	VMOVUPS 128(SI), Z6
+	VMOVUPS 192(SI), Z7
+	VSUBPS (DI), Z4, Z4
+	VSUBPS 64(DI), Z5, Z5
+	VSUBPS 128(DI), Z6, Z6
+	VSUBPS 192(DI), Z7, Z7
+	VFMADD231PS Z4, Z4, Z0
+	VFMADD231PS Z5, Z5, Z1
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  l2z_loop64
+
+l2z_loop16:
+	CMPQ CX, $16
+	JL   l2z_tail
+	VMOVUPS (SI), Z4
+	VSUBPS (DI), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  l2z_loop16
+
+l2z_tail:
+	TESTQ CX, CX
+	JZ    l2z_done
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VSUBPS Z5, Z4, Z4
+	VFMADD231PS Z4, Z4, Z1
+
+l2z_done:
+	REDUCE_Z0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func dotAVX512(a, b []float32) float32
+TEXT ·dotAVX512(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+
+dotz_loop64:
+	CMPQ CX, $64
+	JL   dotz_loop16
+	VMOVUPS (SI), Z4
+	VMOVUPS 64(SI), Z5
+	VMOVUPS 128(SI), Z6
+	VMOVUPS 192(SI), Z7
+	VFMADD231PS (DI), Z4, Z0
+	VFMADD231PS 64(DI), Z5, Z1
+	VFMADD231PS 128(DI), Z6, Z2
+	VFMADD231PS 192(DI), Z7, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  dotz_loop64
+
+dotz_loop16:
+	CMPQ CX, $16
+	JL   dotz_tail
+	VMOVUPS (SI), Z4
+	VFMADD231PS (DI), Z4, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  dotz_loop16
+
+dotz_tail:
+	TESTQ CX, CX
+	JZ    dotz_done
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VFMADD231PS Z5, Z4, Z1
+
+dotz_done:
+	REDUCE_Z0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func l1AVX512(a, b []float32) float32
+TEXT ·l1AVX512(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	MOVL $0x7fffffff, AX
+	VPBROADCASTD AX, Z8
+
+l1z_loop64:
+	CMPQ CX, $64
+	JL   l1z_loop16
+	VMOVUPS (SI), Z4
+	VMOVUPS 64(SI), Z5
+	VMOVUPS 128(SI), Z6
+	VMOVUPS 192(SI), Z7
+	VSUBPS (DI), Z4, Z4
+	VSUBPS 64(DI), Z5, Z5
+	VSUBPS 128(DI), Z6, Z6
+	VSUBPS 192(DI), Z7, Z7
+	VPANDD Z8, Z4, Z4
+	VPANDD Z8, Z5, Z5
+	VPANDD Z8, Z6, Z6
+	VPANDD Z8, Z7, Z7
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  l1z_loop64
+
+l1z_loop16:
+	CMPQ CX, $16
+	JL   l1z_tail
+	VMOVUPS (SI), Z4
+	VSUBPS (DI), Z4, Z4
+	VPANDD Z8, Z4, Z4
+	VADDPS Z4, Z0, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  l1z_loop16
+
+l1z_tail:
+	TESTQ CX, CX
+	JZ    l1z_done
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VSUBPS Z5, Z4, Z4
+	VPANDD Z8, Z4, Z4
+	VADDPS Z4, Z1, Z1
+
+l1z_done:
+	REDUCE_Z0
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func cosPartsAVX512(a, b []float32) (dot, na, nb float32)
+// Accumulators: dot in Z0/Z1, |a|² in Z2/Z3, |b|² in Z4/Z5 (two each, blocks of 32).
+TEXT ·cosPartsAVX512(SB), NOSPLIT, $0-60
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+
+cosz_loop32:
+	CMPQ CX, $32
+	JL   cosz_loop16
+	VMOVUPS (SI), Z6
+	VMOVUPS 64(SI), Z7
+	VMOVUPS (DI), Z8
+	VMOVUPS 64(DI), Z9
+	VFMADD231PS Z8, Z6, Z0
+	VFMADD231PS Z9, Z7, Z1
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z7, Z7, Z3
+	VFMADD231PS Z8, Z8, Z4
+	VFMADD231PS Z9, Z9, Z5
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  cosz_loop32
+
+cosz_loop16:
+	CMPQ CX, $16
+	JL   cosz_tail
+	VMOVUPS (SI), Z6
+	VMOVUPS (DI), Z8
+	VFMADD231PS Z8, Z6, Z0
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z8, Z8, Z4
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  cosz_loop16
+
+cosz_tail:
+	TESTQ CX, CX
+	JZ    cosz_done
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z6
+	VMOVUPS.Z (DI), K1, Z8
+	VFMADD231PS Z8, Z6, Z1
+	VFMADD231PS Z6, Z6, Z3
+	VFMADD231PS Z8, Z8, Z5
+
+cosz_done:
+	// Fold pairs, then reduce each of Z0, Z2, Z4 to a scalar.
+	VADDPS Z1, Z0, Z0
+	VADDPS Z3, Z2, Z2
+	VADDPS Z5, Z4, Z4
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF64X4 $1, Z2, Y3
+	VADDPS Y3, Y2, Y2
+	VEXTRACTF64X4 $1, Z4, Y5
+	VADDPS Y5, Y4, Y4
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VEXTRACTF128 $1, Y2, X3
+	VADDPS X3, X2, X2
+	VEXTRACTF128 $1, Y4, X5
+	VADDPS X5, X4, X4
+	VMOVHLPS X0, X0, X1
+	VADDPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VADDSS X1, X0, X0
+	VMOVHLPS X2, X2, X3
+	VADDPS X3, X2, X2
+	VMOVSHDUP X2, X3
+	VADDSS X3, X2, X2
+	VMOVHLPS X4, X4, X5
+	VADDPS X5, X4, X4
+	VMOVSHDUP X4, X5
+	VADDSS X5, X4, X4
+	VMOVSS X0, dot+48(FP)
+	VMOVSS X2, na+52(FP)
+	VMOVSS X4, nb+56(FP)
+	VZEROUPPER
+	RET
+
+// func l2SquaredAVX2(a, b []float32) float32
+TEXT ·l2SquaredAVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+l2y_loop32:
+	CMPQ CX, $32
+	JL   l2y_loop8
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VSUBPS (DI), Y4, Y4
+	VSUBPS 32(DI), Y5, Y5
+	VSUBPS 64(DI), Y6, Y6
+	VSUBPS 96(DI), Y7, Y7
+	VFMADD231PS Y4, Y4, Y0
+	VFMADD231PS Y5, Y5, Y1
+	VFMADD231PS Y6, Y6, Y2
+	VFMADD231PS Y7, Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  l2y_loop32
+
+l2y_loop8:
+	CMPQ CX, $8
+	JL   l2y_tail
+	VMOVUPS (SI), Y4
+	VSUBPS (DI), Y4, Y4
+	VFMADD231PS Y4, Y4, Y0
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  l2y_loop8
+
+l2y_tail:
+	REDUCE_Y0
+
+l2y_scalar:
+	TESTQ CX, CX
+	JZ    l2y_done
+	VMOVSS (SI), X4
+	VSUBSS (DI), X4, X4
+	VFMADD231SS X4, X4, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JMP  l2y_scalar
+
+l2y_done:
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func dotAVX2(a, b []float32) float32
+TEXT ·dotAVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+doty_loop32:
+	CMPQ CX, $32
+	JL   doty_loop8
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  doty_loop32
+
+doty_loop8:
+	CMPQ CX, $8
+	JL   doty_tail
+	VMOVUPS (SI), Y4
+	VFMADD231PS (DI), Y4, Y0
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  doty_loop8
+
+doty_tail:
+	REDUCE_Y0
+
+doty_scalar:
+	TESTQ CX, CX
+	JZ    doty_done
+	VMOVSS (SI), X4
+	VFMADD231SS (DI), X4, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JMP  doty_scalar
+
+doty_done:
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
+
+// func l1AVX2(a, b []float32) float32
+TEXT ·l1AVX2(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVL $0x7fffffff, AX
+	VMOVD AX, X8
+	VPBROADCASTD X8, Y8
+
+l1y_loop32:
+	CMPQ CX, $32
+	JL   l1y_loop8
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VSUBPS (DI), Y4, Y4
+	VSUBPS 32(DI), Y5, Y5
+	VSUBPS 64(DI), Y6, Y6
+	VSUBPS 96(DI), Y7, Y7
+	VANDPS Y8, Y4, Y4
+	VANDPS Y8, Y5, Y5
+	VANDPS Y8, Y6, Y6
+	VANDPS Y8, Y7, Y7
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	JMP  l1y_loop32
+
+l1y_loop8:
+	CMPQ CX, $8
+	JL   l1y_tail
+	VMOVUPS (SI), Y4
+	VSUBPS (DI), Y4, Y4
+	VANDPS Y8, Y4, Y4
+	VADDPS Y4, Y0, Y0
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  l1y_loop8
+
+l1y_tail:
+	REDUCE_Y0
+
+l1y_scalar:
+	TESTQ CX, CX
+	JZ    l1y_done
+	VMOVSS (SI), X4
+	VSUBSS (DI), X4, X4
+	VANDPS X8, X4, X4
+	VADDSS X4, X0, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JMP  l1y_scalar
+
+l1y_done:
+	VMOVSS X0, ret+48(FP)
+	VZEROUPPER
+	RET
