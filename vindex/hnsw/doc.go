@@ -1,0 +1,61 @@
+// Package hnsw is vecgres's HNSW vector index (Malkov & Yashunin,
+// "Efficient and robust approximate nearest neighbor search using
+// Hierarchical Navigable Small World graphs", IEEE TPAMI 2018). It
+// implements vindex.Index for the float metrics L2, inner product, cosine
+// and L1.
+//
+// # Files
+//
+//	hnsw.go     Index type, New and its options (m, ef_construction, seed), Stats
+//	build.go    Add: reserve slots, then link them with runtime.NumCPU() workers
+//	insert.go   Algorithm 1 (INSERT), Algorithm 4 (neighbour heuristic), link updates
+//	search.go   Algorithm 2 (SEARCH-LAYER), Algorithm 5 (K-NN-SEARCH), filters
+//	iter.go     Iterator: the resumable, iterative scan for SQL filters
+//	delete.go   tombstones and Repair
+//	persist.go  Save/Load, format version 1
+//	visited.go  O(1)-reset visited set; heap.go typed candidate heaps
+//
+// # Data layout
+//
+// Vectors live in one []float32 slab indexed by slot (slot s at
+// s*dims). Level-0 neighbour lists live in one []uint32 slab, slot s at
+// s*(2m+1): a count then up to 2m neighbour slots. Nodes above level 0
+// (about 1/m of them) have one []uint32 holding their upper lists (m+1
+// words per level). External uint64 ids map to slots through ids[] and
+// idSlot. Cosine vectors are stored normalised, so cosine ranks by -dot;
+// inner product ranks by -dot, L2 by the squared distance, L1 by itself
+// (the function is chosen once, in New). Results report the metric's
+// SQL form (see vindex.Result).
+//
+// # Concurrency and invariants
+//
+//   - writeMu serialises Add, Delete, Repair and Save; Add parallelises
+//     its linking internally.
+//   - mu is held shared by searches and exclusively only while slices
+//     grow, slots are reserved, tombstones are set and repaired slots are
+//     freed: short critical sections.
+//   - Neighbour lists are written with atomic stores under a per-node
+//     stripe lock and read with atomic loads and no lock: searches run
+//     while inserts link (see the NB in insert.go).
+//   - A slot is published (reachable by links) only after its vector,
+//     level and id are written; a slot is freed only after no live list
+//     links to it; slot reuse bumps gen, which iterators check.
+//   - Tombstones (flagDead) stay in the graph and are traversed but never
+//     returned; Repair relinks their neighbours and frees them.
+//
+// # Filtered search
+//
+// Search with SearchParams.Filter walks through nodes that fail the
+// filter but keeps only passing ones as results, and continues until ef
+// passing nodes are found (or the graph or MaxCandidates is exhausted):
+// strategy (c) in design.md. Iterator gives strategy (b): batches of new
+// results until the caller has enough rows.
+//
+// # Debugging
+//
+// Recall drops: run the recall tests (recall_test.go) and compare with
+// ef raised; check Stats().Deleted (unrepaired tombstones cost hops);
+// checkLinks (persist.go) validates a graph's structure. Speed: the
+// benchmarks in bench_test.go report recall@10 next to QPS; profile with
+// go test -bench SearchSiftsmall -cpuprofile.
+package hnsw

@@ -1,0 +1,259 @@
+package hnsw
+
+import (
+	"fmt"
+	"math"
+	"sync/atomic"
+
+	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/distance"
+)
+
+// scratch is the per-operation working memory of a search or insert,
+// pooled so that a query allocates nothing once warm.
+type scratch struct {
+	visited visitedSet
+	cands   minHeap
+	res     maxHeap
+	rest    minHeap // iterators: results found but not yet returned
+	eps     []cand
+	sorted  []cand
+	sel     []cand
+	sel2    []cand
+	nbuf    []cand
+	q       []float32 // normalised query (cosine)
+}
+
+func (ix *Index) getScratch() *scratch {
+	if sc, ok := ix.pool.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{}
+}
+
+func (ix *Index) putScratch(sc *scratch) { ix.pool.Put(sc) }
+
+// drainSorted empties the heap into out in ascending distance order.
+func (h *maxHeap) drainSorted(out []cand) []cand {
+	n := len(*h)
+	start := len(out)
+	out = append(out, (*h)[:n]...)
+	for i := n - 1; i >= 0; i-- {
+		out[start+i] = h.pop()
+	}
+	return out
+}
+
+// prepareQuery returns the query in the stored vectors' form (unit length
+// for cosine); ok is false for a cosine query of all zeros, whose distance
+// to everything is NaN, so nothing can be ranked.
+func (ix *Index) prepareQuery(q []float32, sc *scratch) (_ []float32, ok bool) {
+	if ix.metric != vindex.Cosine {
+		return q, true
+	}
+	n := math.Sqrt(float64(distance.Dot(q, q)))
+	if n == 0 || math.IsNaN(n) {
+		return nil, false
+	}
+	sc.q = append(sc.q[:0], q...)
+	inv := float32(1 / n)
+	for i := range sc.q {
+		sc.q[i] *= inv
+	}
+	return sc.q, true
+}
+
+// greedy walks level l from cur to a local minimum of the distance to q
+// (Algorithm 2 with ef = 1, as the paper's Algorithm 5 uses on the upper
+// levels). Slot skip is never taken (the node being re-linked).
+func (ix *Index) greedy(q []float32, cur uint32, curD float32, l int, skip uint32, count *int64) (uint32, float32) {
+	for changed := true; changed; {
+		changed = false
+		nl := ix.links(cur, l)
+		n := min(int(atomic.LoadUint32(&nl[0])), len(nl)-1)
+		for i := 1; i <= n; i++ {
+			nb := atomic.LoadUint32(&nl[i])
+			if nb == skip {
+				continue
+			}
+			d := ix.dist(q, ix.vec(nb))
+			*count++
+			if d < curD {
+				cur, curD, changed = nb, d, true
+			}
+		}
+	}
+	return cur, curD
+}
+
+// searchLayer is the paper's Algorithm 2 (SEARCH-LAYER): best-first search
+// on level l from the entry points in sc.eps, keeping in sc.res the ef
+// closest nodes that pass accept. The caller has reset sc.visited.
+//
+// Filter-aware traversal: nodes that fail accept (tombstones, filtered-out
+// ids) are still expanded, so the search walks through them, but only
+// accepted nodes enter sc.res; the pruning bound is the ef-th accepted
+// distance, so the search continues until ef accepted nodes are found,
+// the reachable graph is exhausted, or budget distances are computed.
+// A nil f means construction mode: every node counts.
+func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, budget int64, count *int64) {
+	cands := sc.cands[:0]
+	res := sc.res[:0]
+	vis := &sc.visited
+	for _, e := range sc.eps {
+		if vis.visit(e.slot) {
+			continue
+		}
+		cands.push(e)
+		if f.accepts(ix, e.slot) {
+			res.push(e)
+			if len(res) > ef {
+				res.pop()
+			}
+		}
+	}
+	start := *count
+	for len(cands) > 0 {
+		c := cands.pop()
+		if len(res) >= ef && c.d > res[0].d {
+			break
+		}
+		nl := ix.links(c.slot, l)
+		n := min(int(atomic.LoadUint32(&nl[0])), len(nl)-1)
+		for i := 1; i <= n; i++ {
+			nb := atomic.LoadUint32(&nl[i])
+			if vis.visit(nb) {
+				continue
+			}
+			d := ix.dist(q, ix.vec(nb))
+			*count++
+			if len(res) < ef || d < res[0].d {
+				cands.push(cand{d, nb})
+				if f.accepts(ix, nb) {
+					res.push(cand{d, nb})
+					if len(res) > ef {
+						res.pop()
+					}
+				}
+			}
+		}
+		if budget > 0 && *count-start >= budget {
+			break
+		}
+	}
+	sc.cands, sc.res = cands[:0], res
+}
+
+// acceptor decides which traversed nodes may be results. A nil *acceptor
+// accepts everything (construction: tombstones are still good hops).
+type acceptor struct {
+	filter func(id uint64) bool
+}
+
+func (f *acceptor) accepts(ix *Index, s uint32) bool {
+	if f == nil {
+		return true
+	}
+	if ix.flags[s] != 0 {
+		return false
+	}
+	return f.filter == nil || f.filter(ix.ids[s])
+}
+
+// Search returns up to k nearest live neighbours of q, closest first, ties
+// broken by smaller id, appended to dst[:0] (paper, Algorithm 5
+// K-NN-SEARCH). p may be nil.
+//
+// ef is max(p.EfSearch or DefaultEfSearch, k). With p.Filter set the
+// search is filter-aware: it traverses non-matching nodes and keeps going
+// until ef matching nodes are found or the reachable graph is exhausted,
+// so it returns fewer than k results only when fewer than k reachable
+// nodes match, or when p.MaxCandidates (a bound on distance computations
+// on level 0) stops it first. Filter is called at most once per visited
+// node, from the calling goroutine.
+//
+// Safe for concurrent use with other searches and with Add; allocation
+// free once the scratch pool is warm (except growth of dst).
+// Errors: wrapped ErrDims when len(q) != Dims().
+func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
+	dst = dst[:0]
+	if len(q) != ix.dims {
+		return dst, fmt.Errorf("%w: query has %d dimensions, index %d", ErrDims, len(q), ix.dims)
+	}
+	if k <= 0 {
+		return dst, nil
+	}
+	ef, budget := DefaultEfSearch, int64(0)
+	acc := acceptor{}
+	if p != nil {
+		if p.EfSearch > 0 {
+			ef = p.EfSearch
+		}
+		acc.filter = p.Filter
+		budget = int64(p.MaxCandidates)
+	}
+	ef = max(ef, k)
+	sc := ix.getScratch()
+	defer ix.putScratch(sc)
+	q, ok := ix.prepareQuery(q, sc)
+	if !ok {
+		return dst, nil
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var count int64
+	if !ix.descend(q, sc, &count) {
+		return dst, nil
+	}
+	ix.searchLayer(q, sc, ef, 0, &acc, budget, &count)
+	sc.sorted = sc.res.drainSorted(sc.sorted[:0])
+	dst = ix.appendResults(dst, sc.sorted, k)
+	ix.distCount.Add(count)
+	return dst, nil
+}
+
+// descend finds the level-0 entry point for q by greedy search from the
+// top level, resets the visited set and seeds sc.eps. Caller holds mu
+// shared. It returns false on an empty graph.
+func (ix *Index) descend(q []float32, sc *scratch, count *int64) bool {
+	e := ix.entry.Load()
+	if e == noEntry {
+		return false
+	}
+	ep, top := unpackEntry(e)
+	cur, curD := ep, ix.dist(q, ix.vec(ep))
+	*count++
+	for l := top; l > 0; l-- {
+		cur, curD = ix.greedy(q, cur, curD, l, math.MaxUint32, count)
+	}
+	sc.visited.reset(len(ix.levels))
+	sc.eps = append(sc.eps[:0], cand{curD, cur})
+	return true
+}
+
+// appendResults converts up to k sorted candidates to results, reordering
+// equal distances by id.
+func (ix *Index) appendResults(dst []vindex.Result, sorted []cand, k int) []vindex.Result {
+	start := len(dst)
+	for _, c := range sorted {
+		dst = append(dst, vindex.Result{ID: ix.ids[c.slot], Distance: c.d})
+	}
+	// Ties by id: insertion sort is O(n) on an already distance-sorted list.
+	r := dst[start:]
+	for i := 1; i < len(r); i++ {
+		x := r[i]
+		j := i
+		for j > 0 && r[j-1].Distance == x.Distance && r[j-1].ID > x.ID {
+			r[j] = r[j-1]
+			j--
+		}
+		r[j] = x
+	}
+	if len(r) > k {
+		dst = dst[:start+k]
+	}
+	for i := start; i < len(dst); i++ {
+		dst[i].Distance = ix.reportDist(dst[i].Distance)
+	}
+	return dst
+}
