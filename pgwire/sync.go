@@ -1,0 +1,17 @@
+package pgwire
+
+// handleSync ends an extended-query batch: the error-skipping mode ends,
+// the implicit transaction ends (Session.Sync commits it, or rolls it back
+// after an error), and ReadyForQuery reports the transaction status.
+// Portals are dropped when no explicit transaction remains open.
+// Reference: 55.2.3, Sync.
+func (c *conn) handleSync() bool {
+	c.ignoreUntilSync = false
+	if err := c.sess.Sync(); err != nil {
+		if pe := c.sendError(err, 0); isFatal(pe) {
+			_ = c.wr.flush()
+			return true
+		}
+	}
+	return c.readyForQuery()
+}
