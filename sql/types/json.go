@@ -3,9 +3,12 @@ package types
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
@@ -15,13 +18,8 @@ import (
 // normalises jsonb input (keys sorted by length then bytes, duplicate keys
 // resolved to the last, numbers as numeric, PostgreSQL's spacing).
 func parseJSON(s string, jsonb bool) (Datum, error) {
-	typ := "json"
-	if jsonb {
-		typ = "jsonb"
-	}
-	if !json.Valid([]byte(s)) {
-		return Null, pgerr.Newf(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s", typ).
-			WithDetail("The input string ended unexpectedly or contains an invalid token.")
+	if err := validateJSON(s); err != nil {
+		return Null, err
 	}
 	if !jsonb {
 		return NewString(s), nil
@@ -30,7 +28,7 @@ func parseJSON(s string, jsonb bool) (Datum, error) {
 	dec.UseNumber()
 	v, err := decodeJSONValue(dec)
 	if err != nil {
-		return Null, pgerr.Newf(pgerr.InvalidTextRepresentation, "invalid input syntax for type %s", typ)
+		return Null, pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type json")
 	}
 	return NewString(string(appendJSONB(nil, v))), nil
 }
@@ -169,4 +167,45 @@ func appendJSONString(buf []byte, s string) []byte {
 		i++
 	}
 	return append(buf, '"')
+}
+
+// validateJSON checks s is JSON; errors are PostgreSQL's 22P02 "invalid
+// input syntax for type json" (for jsonb too) with a DETAIL naming the
+// offending token as PostgreSQL's lexer does.
+func validateJSON(s string) error {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(s))
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, err2 := dec.Token(); err2 == io.EOF {
+			return nil
+		}
+		err = &json.SyntaxError{Offset: dec.InputOffset() + 1}
+	}
+	e := pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type json")
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return e.WithDetail("The input string ended unexpectedly.")
+	}
+	pos := int(se.Offset) - 1
+	for pos > 0 && pos < len(s) && isSpace(s[pos]) {
+		pos++
+	}
+	if pos < 0 || pos >= len(s) {
+		return e.WithDetail("The input string ended unexpectedly.")
+	}
+	// the token: a run of letters and digits, or the single character
+	start, end := pos, pos+1
+	isWord := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+	}
+	if isWord(s[pos]) {
+		for start > 0 && isWord(s[start-1]) {
+			start--
+		}
+		for end < len(s) && isWord(s[end]) {
+			end++
+		}
+	}
+	return e.WithDetail(fmt.Sprintf("Token \"%s\" is invalid.", s[start:end]))
 }

@@ -149,6 +149,12 @@ func parseDateTime(s, typ string, opts FormatOptions) (dateTimeFields, error) {
 	}
 	rest = strings.TrimLeft(rest, " ")
 	if rest != "" {
+		// NB: zone names are case-sensitive file names; take them from the
+		// original spelling (lower-casing kept ASCII offsets).
+		if orig := trimSpace(s); len(orig) >= len(v) && strings.ToLower(orig)[:len(v)] == v {
+			off := len(v) - len(rest)
+			rest = orig[off : off+len(rest)]
+		}
 		if err := parseZone(rest, &f); err != nil {
 			return f, bad
 		}
@@ -194,7 +200,7 @@ func scanDigits(s string, minLen, maxLen int) (int, string, bool) {
 
 // parseZone parses Z, UTC/GMT, ±HH, ±HH:MM[:SS], ±HHMM or an IANA name.
 func parseZone(z string, f *dateTimeFields) error {
-	switch z {
+	switch strings.ToLower(z) {
 	case "z", "utc", "gmt", "zulu", "ut":
 		f.hasOffset, f.offset = true, 0
 		return nil
