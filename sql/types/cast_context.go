@@ -73,13 +73,9 @@ func arrayCastContext(from, to T) CastContext {
 	if !ok1 || !ok2 {
 		return CastNone
 	}
-	c := CastContextOf(fe, te)
-	// NB: I/O casts between element types do not carry over to arrays in
-	// PostgreSQL; only pg_cast entries (and same-type length coercions) do.
-	if fe.Family != te.Family && builtinCastContext(fe, te) == CastNone {
-		return CastNone
-	}
-	return c
+	// NB: PostgreSQL coerces arrays element by element with the element
+	// pathway, I/O casts included ('{9,10}'::text[]::int8[] works).
+	return CastContextOf(fe, te)
 }
 
 func isIntFamily(f Family) bool { return f == Int2 || f == Int4 || f == Int8 }
