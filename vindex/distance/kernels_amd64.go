@@ -35,8 +35,8 @@ var avx512Kernels = kernelSet{
 	dot:      dotAVX512,
 	l1:       l1AVX512,
 	cos:      cosPartsAVX512,
-	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredAVX512, q, data, dims, out) },
-	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotAVX512, q, data, dims, out) },
+	l2Batch:  l2SquaredBatchAVX512,
+	dotBatch: dotBatchAVX512,
 }
 
 var avx2Kernels = kernelSet{
@@ -72,3 +72,12 @@ func l1AVX2(a, b []float32) float32
 
 //go:noescape
 func cosPartsAVX512(a, b []float32) (dot, na, nb float32)
+
+// The batch kernels read len(out)*dims values of data and dims of q; the Go
+// wrappers check both bounds.
+
+//go:noescape
+func l2SquaredBatchAVX512(q, data []float32, dims int, out []float32)
+
+//go:noescape
+func dotBatchAVX512(q, data []float32, dims int, out []float32)

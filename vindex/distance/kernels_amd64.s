@@ -489,3 +489,170 @@ l1y_done:
 	VMOVSS X0, ret+48(FP)
 	VZEROUPPER
 	RET
+
+// Batch kernels (SI=q, DI=data, R9=dims, R10=out, R8=rows left): one query against out_len rows of dims floats stored back to
+// back. The query stays hot in L1; each row is summed into Z0..Z3 in blocks of
+// 64, then 16, then one masked block (mask computed once: dims%16 is the
+// same for every row). Layout: q_base+0, q_len+8, data_base+24, data_len+32,
+// dims+48, out_base+56, out_len+64.
+
+// BATCH_ROW_REDUCE folds Z0..Z3 into X0[0] and stores it at (R10).
+#define BATCH_ROW_REDUCE \
+	VADDPS Z1, Z0, Z0 \
+	VADDPS Z3, Z2, Z2 \
+	VADDPS Z2, Z0, Z0 \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	VADDPS Y1, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVHLPS X0, X0, X1 \
+	VADDPS X1, X0, X0 \
+	VMOVSHDUP X0, X1 \
+	VADDSS X1, X0, X0 \
+	VMOVSS X0, (R10)
+
+// func l2SquaredBatchAVX512(q, data []float32, dims int, out []float32)
+TEXT ·l2SquaredBatchAVX512(SB), NOSPLIT, $0-80
+	MOVQ q_base+0(FP), SI
+	MOVQ data_base+24(FP), DI
+	MOVQ dims+48(FP), R9
+	MOVQ out_base+56(FP), R10
+	MOVQ out_len+64(FP), R8
+	// R12 = dims%16, K1 = mask of its low bits (the tail of every row).
+	MOVQ R9, R12
+	ANDQ $15, R12
+	MOVQ R12, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	TESTQ R8, R8
+	JZ    l2b_end
+
+l2b_row:
+	MOVQ SI, R11
+	MOVQ R9, CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+
+l2b_loop64:
+	CMPQ CX, $64
+	JL   l2b_loop16
+	VMOVUPS (R11), Z4
+	VMOVUPS 64(R11), Z5
+	VMOVUPS 128(R11), Z6
+	VMOVUPS 192(R11), Z7
+	VSUBPS (DI), Z4, Z4
+	VSUBPS 64(DI), Z5, Z5
+	VSUBPS 128(DI), Z6, Z6
+	VSUBPS 192(DI), Z7, Z7
+	VFMADD231PS Z4, Z4, Z0
+	VFMADD231PS Z5, Z5, Z1
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ $256, R11
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  l2b_loop64
+
+l2b_loop16:
+	CMPQ CX, $16
+	JL   l2b_tail
+	VMOVUPS (R11), Z4
+	VSUBPS (DI), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ $64, R11
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  l2b_loop16
+
+l2b_tail:
+	TESTQ CX, CX
+	JZ    l2b_store
+	VMOVUPS.Z (R11), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VSUBPS Z5, Z4, Z4
+	VFMADD231PS Z4, Z4, Z1
+	LEAQ (DI)(CX*4), DI
+
+l2b_store:
+	BATCH_ROW_REDUCE
+	ADDQ $4, R10
+	DECQ R8
+	JNZ  l2b_row
+
+l2b_end:
+	VZEROUPPER
+	RET
+
+// func dotBatchAVX512(q, data []float32, dims int, out []float32)
+TEXT ·dotBatchAVX512(SB), NOSPLIT, $0-80
+	MOVQ q_base+0(FP), SI
+	MOVQ data_base+24(FP), DI
+	MOVQ dims+48(FP), R9
+	MOVQ out_base+56(FP), R10
+	MOVQ out_len+64(FP), R8
+	// R12 = dims%16, K1 = mask of its low bits (the tail of every row).
+	MOVQ R9, R12
+	ANDQ $15, R12
+	MOVQ R12, CX
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	TESTQ R8, R8
+	JZ    dotb_end
+
+dotb_row:
+	MOVQ SI, R11
+	MOVQ R9, CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+
+dotb_loop64:
+	CMPQ CX, $64
+	JL   dotb_loop16
+	VMOVUPS (R11), Z4
+	VMOVUPS 64(R11), Z5
+	VMOVUPS 128(R11), Z6
+	VMOVUPS 192(R11), Z7
+	VFMADD231PS (DI), Z4, Z0
+	VFMADD231PS 64(DI), Z5, Z1
+	VFMADD231PS 128(DI), Z6, Z2
+	VFMADD231PS 192(DI), Z7, Z3
+	ADDQ $256, R11
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  dotb_loop64
+
+dotb_loop16:
+	CMPQ CX, $16
+	JL   dotb_tail
+	VMOVUPS (R11), Z4
+	VFMADD231PS (DI), Z4, Z0
+	ADDQ $64, R11
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  dotb_loop16
+
+dotb_tail:
+	TESTQ CX, CX
+	JZ    dotb_store
+	VMOVUPS.Z (R11), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VFMADD231PS Z5, Z4, Z1
+	LEAQ (DI)(CX*4), DI
+
+dotb_store:
+	BATCH_ROW_REDUCE
+	ADDQ $4, R10
+	DECQ R8
+	JNZ  dotb_row
+
+dotb_end:
+	VZEROUPPER
+	RET

@@ -127,6 +127,12 @@ func (x *Index) scan(q []float32, qnorm float32, lo, hi int, filter func(uint64)
 		}
 		ids := x.ids[b:e]
 		for i, dist := range out {
+			// NB: fast reject of the common case (a full heap and a clearly
+			// worse candidate) with one float compare; NaN and ties fall
+			// through to the exact (rank, id) check.
+			if len(h.items) == h.k && dist > h.items[0].rank {
+				continue
+			}
 			if !h.wants(dist, ids[i]) {
 				continue
 			}
