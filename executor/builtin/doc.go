@@ -14,8 +14,8 @@
 // compare.go, text.go, text_concat.go, like.go, regex.go, vector.go,
 // math.go, misc.go, datetime.go, arrays.go, aggregates.go,
 // aggregates_vector.go. resolve.go is the resolution algorithm (PostgreSQL
-// docs, chapter 10 "Type Conversion"); cast.go says which casts are
-// implicit.
+// docs, chapter 10 "Type Conversion"); which casts are implicit comes from
+// types.CastContextOf.
 //
 // Invariants:
 //   - No global mutable state: a Library is built by NewLibrary, read-only
@@ -29,5 +29,5 @@
 //
 // Debugging: a wrong overload choice is resolve.go (print the candidates
 // choose() keeps after each step); a wrong value is the add* file named
-// for the operator; a wrong implicit cast is cast.go.
+// for the operator; a wrong implicit cast is sql/types' CastContextOf.
 package builtin

@@ -116,12 +116,12 @@ func isUnknown(t types.T) bool { return t.Family == types.Unknown }
 
 // canCoerce reports whether a value of type from may be passed where to is
 // expected without an explicit cast: same type, an untyped literal, or an
-// implicit cast.
+// implicit cast (pg_cast.castcontext = 'i', types.CastContextOf).
 func canCoerce(from, to types.T) bool {
 	if isUnknown(from) || sameType(from, to) {
 		return true
 	}
-	return implicitCast(from, to)
+	return types.CastContextOf(from, to) == types.CastImplicit
 }
 
 // candidate is one registered overload expanded to a call's arity.
