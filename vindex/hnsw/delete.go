@@ -95,6 +95,7 @@ func (ix *Index) repairLocked() {
 		}
 		ix.link(s, int(ix.levels[s]), ep, top, sc)
 	}
+	ix.fixOrphans()
 }
 
 // moveEntryOffDead replaces a tombstoned entry point by the live linked
