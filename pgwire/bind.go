@@ -47,7 +47,7 @@ func (c *conn) handleBind(m *pgproto3.Bind) bool {
 		return c.extendedError(pgerr.Newf(pgerr.ProtocolViolation,
 			"bind message has %d parameter formats but %d parameters", n, len(m.Parameters)))
 	}
-	params, err := decodeParams(m, ptypes)
+	params, err := decodeParams(m, ptypes, c.sess.FormatOptions())
 	if err != nil {
 		return c.extendedError(err)
 	}
@@ -64,7 +64,7 @@ func (c *conn) handleBind(m *pgproto3.Bind) bool {
 // decodeParams decodes each parameter value: NULL, text (parsed with the
 // type's input function) or binary (the type's receive function). Unknown
 // types are decoded as text. Values are copied out of the message buffer.
-func decodeParams(m *pgproto3.Bind, ptypes []types.T) ([]types.Datum, error) {
+func decodeParams(m *pgproto3.Bind, ptypes []types.T, opts types.FormatOptions) ([]types.Datum, error) {
 	if len(m.Parameters) == 0 {
 		return nil, nil
 	}
@@ -86,7 +86,7 @@ func decodeParams(m *pgproto3.Bind, ptypes []types.T) ([]types.Datum, error) {
 		var err error
 		switch f {
 		case 0:
-			d, err = types.ParseText(t, string(raw))
+			d, err = types.ParseTextWithOptions(t, string(raw), opts)
 		case 1:
 			d, err = types.DecodeBinary(t, raw)
 		default:

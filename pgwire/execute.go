@@ -73,7 +73,9 @@ func (c *conn) streamPortal(ctx context.Context, p *portal, maxRows uint32) (sus
 		if !ok {
 			return false, n, nil
 		}
-		c.wr.dataRow(row, cols, p.formats, opts)
+		if err := c.wr.dataRow(row, cols, p.formats, opts); err != nil {
+			return false, n, err
+		}
 		n++
 	}
 	// NB: like PostgreSQL, a portal that delivered exactly maxRows rows is

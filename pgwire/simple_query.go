@@ -99,7 +99,9 @@ func (c *conn) streamAll(ctx context.Context, res *sql.Result) error {
 		if !ok {
 			break
 		}
-		c.wr.dataRow(row, cols, nil, opts)
+		if err := c.wr.dataRow(row, cols, nil, opts); err != nil {
+			return err
+		}
 	}
 	c.sendNotices()
 	c.wr.commandComplete(res.Tag())

@@ -163,11 +163,13 @@ func (w *writer) parameterDescription(params []types.T) {
 
 // dataRow encodes one row straight into the buffer: no per-row or
 // per-value allocation once the buffer has grown to the row size.
-// formats is one code per column (nil: all text).
-func (w *writer) dataRow(row []types.Datum, cols []sql.Column, formats []int16, opts types.FormatOptions) {
+// formats is one code per column (nil: all text). A value that has no
+// binary form fails the row; nothing of it stays in the buffer.
+func (w *writer) dataRow(row []types.Datum, cols []sql.Column, formats []int16, opts types.FormatOptions) error {
 	if w.err != nil {
-		return
+		return nil
 	}
+	start := len(w.buf)
 	sp := w.begin('D')
 	w.int16(int16(len(row)))
 	for i, d := range row {
@@ -178,13 +180,18 @@ func (w *writer) dataRow(row []types.Datum, cols []sql.Column, formats []int16, 
 		lp := len(w.buf)
 		w.buf = append(w.buf, 0, 0, 0, 0)
 		if formats != nil && formats[i] == 1 {
-			w.buf = types.AppendBinary(w.buf, cols[i].Type, d)
+			var err error
+			if w.buf, err = types.AppendBinary(w.buf, cols[i].Type, d); err != nil {
+				w.buf = w.buf[:start]
+				return err
+			}
 		} else {
 			w.buf = types.AppendText(w.buf, cols[i].Type, d, opts)
 		}
 		binary.BigEndian.PutUint32(w.buf[lp:], uint32(len(w.buf)-lp-4))
 	}
 	w.finish(sp)
+	return nil
 }
 
 // paramType is the type a parameter is decoded and described as: the
