@@ -66,7 +66,9 @@ func compileLike(p string) ([]likeToken, error) {
 		switch r {
 		case '\\':
 			if i >= len(p) {
-				return nil, pgerr.New(codeInvalidEscapeSequence, "LIKE pattern must not end with escape character")
+				// NB: PostgreSQL complains only if matching gets this far.
+				toks = append(toks, likeToken{kind: 'e'})
+				continue
 			}
 			r, n = utf8.DecodeRuneInString(p[i:])
 			i += n
@@ -105,6 +107,8 @@ func likeMatch(s, p string) (bool, error) {
 				si++
 				ti++
 				continue
+			case 'e':
+				return false, pgerr.New(codeInvalidEscapeSequence, "LIKE pattern must not end with escape character")
 			case 'c':
 				if tk.r == rs[si] {
 					si++

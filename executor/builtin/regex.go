@@ -47,12 +47,7 @@ func (c *regexCache) compile(p string, fold bool) (*regexp.Regexp, error) {
 	}
 	re, err := regexp.Compile(flags + translateARE(p))
 	if err != nil {
-		msg := err.Error()
-		var se *syntax.Error
-		if errors.As(err, &se) {
-			msg = string(se.Code)
-		}
-		return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: "+msg)
+		return nil, pgerr.New(pgerr.InvalidRegularExpression, "invalid regular expression: "+regexErrorText(err))
 	}
 	c.mu.Lock()
 	if len(c.m) >= c.max {
@@ -208,4 +203,28 @@ func expandReplacement(b *strings.Builder, s, repl string, m []int) {
 			b.WriteByte(c)
 		}
 	}
+}
+
+// regexErrorText gives RE2's syntax errors the wording of PostgreSQL's
+// regex library (regerror), where one corresponds.
+func regexErrorText(err error) string {
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	switch se.Code {
+	case syntax.ErrMissingParen, syntax.ErrUnexpectedParen:
+		return "parentheses () not balanced"
+	case syntax.ErrMissingBracket:
+		return "brackets [] not balanced"
+	case syntax.ErrMissingRepeatArgument, syntax.ErrInvalidRepeatOp:
+		return "quantifier operand invalid"
+	case syntax.ErrInvalidRepeatSize:
+		return "invalid repetition count(s)"
+	case syntax.ErrInvalidEscape, syntax.ErrTrailingBackslash:
+		return "invalid escape \\ sequence"
+	case syntax.ErrInvalidCharRange:
+		return "invalid character range"
+	}
+	return string(se.Code)
 }

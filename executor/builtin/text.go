@@ -37,10 +37,10 @@ func (l *Library) addText() {
 	l.fn("upper", ts(t), t, func(_ *Ctx, a []types.Datum) (types.Datum, error) { return str(strings.ToUpper(a[0].S)), nil })
 	for _, name := range []string{"substring", "substr"} {
 		l.fn(name, ts(t, i4), t, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
-			return substring(a[0].S, a[1].I, -1)
+			return substring(a[0].S, a[1].I, -1, false)
 		})
 		l.fn(name, ts(t, i4, i4), t, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
-			return substring(a[0].S, a[1].I, a[2].I)
+			return substring(a[0].S, a[1].I, a[2].I, true)
 		})
 	}
 	// NB: POSITION(sub IN s) arrives as position(s, sub), as PostgreSQL's grammar produces.
@@ -116,10 +116,11 @@ func (l *Library) addText() {
 }
 
 // substring is text_substring: characters start .. start+count-1 (1-based),
-// clipped to the string; count < 0 means "to the end" when internal (-1
-// from the two-argument form) and is an error when the caller gave it.
-func substring(s string, start, count int64) (types.Datum, error) {
-	if count < -1 {
+// clipped to the string; without hasCount, to the end of the string.
+func substring(s string, start, count int64, hasCount bool) (types.Datum, error) {
+	if !hasCount {
+		count = -1
+	} else if count < 0 {
 		return types.Datum{}, pgerr.New(pgerr.Code("22011"), "negative substring length not allowed")
 	}
 	r := []rune(s)
@@ -273,7 +274,7 @@ func quoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
-// quoteLiteral is quote_literal: single quotes doubled, and the E'' form
+// quoteLiteral is quote_literal: single quotes doubled, and the E” form
 // with doubled backslashes when s has a backslash.
 func quoteLiteral(s string) string {
 	q := "'" + strings.ReplaceAll(s, "'", "''") + "'"
