@@ -58,7 +58,12 @@ func DecodeBinary(t T, b []byte) (Datum, error) {
 			return Null, badBinary()
 		}
 		return NewFloat(math.Float64frombits(binary.BigEndian.Uint64(b))), nil
-	case Text, Varchar, Bpchar, Name, Unknown, Json, Char:
+	case Char:
+		if len(b) > 1 {
+			return Null, badBinary()
+		}
+		return NewString(string(b)), nil
+	case Text, Varchar, Bpchar, Name, Unknown, Json:
 		s := string(b)
 		if err := checkUTF8(s); err != nil {
 			return Null, err

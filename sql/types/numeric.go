@@ -120,6 +120,15 @@ func checkNumericLimits(d *apd.Decimal) error {
 	if d.Coeff.Sign() != 0 && apd.NumDigits(&d.Coeff)+int64(d.Exponent) > numericMaxIntDigits {
 		return pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
 	}
+	if d.Exponent > 0 {
+		// NB: PostgreSQL keeps no positive exponent (display scale 0), and
+		// 0e1 must print as 0, not 00.
+		if d.Coeff.Sign() == 0 {
+			d.Exponent = 0
+		} else if _, err := numericCtx.Quantize(d, d, 0); err != nil {
+			return pgerr.New(pgerr.NumericValueOutOfRange, "value overflows numeric format")
+		}
+	}
 	return nil
 }
 

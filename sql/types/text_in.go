@@ -56,18 +56,16 @@ func ParseTextWithOptions(t T, s string, opts FormatOptions) (Datum, error) {
 	case Name:
 		return NewString(truncateName(s)), checkUTF8(s)
 	case Char:
-		if s == "" {
-			return NewString(""), nil
-		}
-		return NewString(s[:1]), nil
+		return parseChar(s), nil
 	case Bytea:
 		return parseBytea(s)
 	case Uuid:
 		return parseUUID(s)
-	case Json:
-		return parseJSON(s, false)
-	case Jsonb:
-		return parseJSON(s, true)
+	case Json, Jsonb:
+		if err := checkUTF8(s); err != nil {
+			return Null, err
+		}
+		return parseJSON(s, t.Family == Jsonb)
 	case Date:
 		return parseDate(s, opts)
 	case Timestamp, Timestamptz:
@@ -504,4 +502,16 @@ func parseIntVector(t T, s string) (Datum, error) {
 		out = append(out, d)
 	}
 	return NewArray(out), nil
+}
+
+// parseChar is charin: the first byte, or \ooo (PostgreSQL 15 prints
+// bytes with the high bit set that way).
+func parseChar(s string) Datum {
+	if len(s) == 4 && s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && isOctal(s[2]) && isOctal(s[3]) {
+		return NewString(string([]byte{(s[1]-'0')<<6 | (s[2]-'0')<<3 | (s[3] - '0')}))
+	}
+	if s == "" {
+		return NewString("")
+	}
+	return NewString(s[:1])
 }

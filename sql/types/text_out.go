@@ -57,6 +57,12 @@ func AppendText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
 		return buf
 	case Array:
 		return appendArrayText(buf, t, d, opts)
+	case Char:
+		if len(d.S) == 1 && d.S[0] >= 0x80 {
+			c := d.S[0]
+			return append(buf, '\\', '0'+c>>6, '0'+c>>3&7, '0'+c&7)
+		}
+		return append(buf, d.S...)
 	case Void:
 		return buf
 	}
