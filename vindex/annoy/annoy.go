@@ -42,16 +42,16 @@ type Index struct {
 	buildThreshold int
 	seed           uint64
 
-	mu     sync.RWMutex
-	vecs   []float32 // slot-major prepared vectors
-	ids    []uint64  // id of each slot
-	dead   []bool    // tombstone: deleted or replaced
-	ndead  int
-	loc    map[uint64]uint32 // live id → slot
+	mu    sync.RWMutex
+	vecs  []float32 // slot-major prepared vectors
+	ids   []uint64  // id of each slot
+	dead  []bool    // tombstone: deleted or replaced
+	ndead int
+	loc   map[uint64]uint32 // live id → slot
 	// zeros holds the ids of cosine zero vectors: stored, never returned
 	// (pgvector does not index them either), outside the slot arrays.
-	zeros map[uint64]struct{}
-	f      forest            // covers slots [0, f.built)
+	zeros  map[uint64]struct{}
+	f      forest // covers slots [0, f.built)
 	builds int
 	// buildTime sums the time spent building forests.
 	buildTime time.Duration

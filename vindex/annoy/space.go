@@ -106,4 +106,3 @@ func checkFinite(v []float32) bool {
 	}
 	return true
 }
-
