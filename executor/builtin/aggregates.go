@@ -241,7 +241,9 @@ func (s *extremeState) Add(_ *Ctx, a []types.Datum) error {
 	if a[0].IsNull() {
 		return nil
 	}
-	if !s.have || s.cmp(a[0], s.best)*s.sign > 0 {
+	// NB: on a tie the newer value wins, as int4smaller, numeric_smaller
+	// and friends return their second argument (1.50 vs 1.5 shows it).
+	if !s.have || s.cmp(a[0], s.best)*s.sign >= 0 {
 		s.best, s.have = a[0], true
 	}
 	return nil
