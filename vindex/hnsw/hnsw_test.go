@@ -142,7 +142,7 @@ func TestEmptyAndSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, _ = ix.Search([]float32{0, 0}, 10, nil, res) // k > n
-	want := []vindex.Result{{7, 1}, {3, 2}, {9, 3}}
+	want := []vindex.Result{{ID: 7, Distance: 1}, {ID: 3, Distance: 2}, {ID: 9, Distance: 3}}
 	if !slices.Equal(res, want) {
 		t.Fatalf("got %v, want %v", res, want)
 	}
@@ -154,7 +154,7 @@ func TestEmptyAndSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, _ = ix.Search([]float32{0, 0}, 4, nil, res)
-	want = []vindex.Result{{7, 1}, {1, 2}, {3, 2}, {5, 2}}
+	want = []vindex.Result{{ID: 7, Distance: 1}, {ID: 1, Distance: 2}, {ID: 3, Distance: 2}, {ID: 5, Distance: 2}}
 	if !slices.Equal(res, want) {
 		t.Fatalf("ties: got %v, want %v", res, want)
 	}
@@ -163,7 +163,7 @@ func TestEmptyAndSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, _ = ix.Search([]float32{0, 0}, 1, nil, res)
-	if len(res) != 1 || res[0] != (vindex.Result{9, 0.5}) {
+	if len(res) != 1 || res[0] != (vindex.Result{ID: 9, Distance: 0.5}) {
 		t.Fatalf("replaced id: got %v", res)
 	}
 	if st := ix.Stats(); st.Vectors != 5 || st.Deleted != 1 {

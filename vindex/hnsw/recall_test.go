@@ -15,7 +15,7 @@ import (
 
 var siftIndexes sync.Map // metric → *Index
 
-func siftIndex(t testing.TB, m vindex.Metric, gt string) (*Index, *dataset) {
+func siftIndex(t testing.TB, m vindex.Metric, gt string) (*Index, *testData) {
 	d := loadDataset(t, "siftsmall", gt)
 	if ix, ok := siftIndexes.Load(m); ok {
 		return ix.(*Index), d
@@ -30,7 +30,7 @@ func siftIndex(t testing.TB, m vindex.Metric, gt string) (*Index, *dataset) {
 
 // meanRecall searches every query with ef and returns mean recall@10
 // against want(i) (ground truth rows for query i).
-func meanRecall(t testing.TB, ix *Index, d *dataset, p *vindex.SearchParams, want func(i int) []int32) float64 {
+func meanRecall(t testing.TB, ix *Index, d *testData, p *vindex.SearchParams, want func(i int) []int32) float64 {
 	var res []vindex.Result
 	var sum float64
 	got := make([]uint64, 0, 10)
@@ -57,11 +57,11 @@ func TestRecallSiftsmall(t *testing.T) {
 		ef     int
 		floor  float64 // measured 2025-11 on the 2-core AVX-512 box
 	}{
-		{vindex.L2, "gt_l2.ivecs", 20, 0.96},    // 0.981
-		{vindex.L2, "gt_l2.ivecs", 40, 0.985},   // 0.993
-		{vindex.L2, "gt_l2.ivecs", 100, 0.99},   // 0.996
-		{vindex.Cosine, "gt_cosine.ivecs", 40, 0.98},
-		{vindex.Cosine, "gt_cosine.ivecs", 100, 0.99},
+		{vindex.L2, "l2", 20, 0.96},    // 0.981
+		{vindex.L2, "l2", 40, 0.985},   // 0.993
+		{vindex.L2, "l2", 100, 0.99},   // 0.996
+		{vindex.Cosine, "cosine", 40, 0.98},
+		{vindex.Cosine, "cosine", 100, 0.99},
 	} {
 		ix, d := siftIndex(t, tc.metric, tc.gt)
 		r := meanRecall(t, ix, d, &vindex.SearchParams{EfSearch: tc.ef}, func(i int) []int32 { return d.gt[i] })
@@ -75,7 +75,7 @@ func TestRecallSiftsmall(t *testing.T) {
 // TestRecallFiltered checks filter-aware search at 10% and 1%
 // selectivity against exact filtered ground truth, at the default ef.
 func TestRecallFiltered(t *testing.T) {
-	ix, d := siftIndex(t, vindex.L2, "gt_l2.ivecs")
+	ix, d := siftIndex(t, vindex.L2, "l2")
 	ids := seqIDs(d.n())
 	for _, frac := range []float64{0.10, 0.01} {
 		r := rand.New(rand.NewPCG(uint64(frac*1000), 99))

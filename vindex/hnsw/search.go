@@ -113,6 +113,9 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 		}
 	}
 	start := *count
+	// NB: hot loop. Fields are copied to locals because the compiler must
+	// reload them from ix after every call through dist otherwise.
+	vecs, dims, dist := ix.vecs, ix.dims, ix.dist
 	for len(cands) > 0 {
 		c := cands.pop()
 		if len(res) >= ef && c.d > res[0].d {
@@ -125,7 +128,8 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 			if vis.visit(nb) {
 				continue
 			}
-			d := ix.dist(q, ix.vec(nb))
+			o := int(nb) * dims
+			d := dist(q, vecs[o:o+dims:o+dims])
 			*count++
 			if len(res) < ef || d < res[0].d {
 				cands.push(cand{d, nb})
