@@ -57,9 +57,9 @@ func TestRecallSiftsmall(t *testing.T) {
 		ef     int
 		floor  float64 // measured 2025-11 on the 2-core AVX-512 box
 	}{
-		{vindex.L2, "l2", 20, 0.96},    // 0.981
-		{vindex.L2, "l2", 40, 0.985},   // 0.993
-		{vindex.L2, "l2", 100, 0.99},   // 0.996
+		{vindex.L2, "l2", 20, 0.96},  // 0.981
+		{vindex.L2, "l2", 40, 0.985}, // 0.993
+		{vindex.L2, "l2", 100, 0.99}, // 0.996
 		{vindex.Cosine, "cosine", 40, 0.98},
 		{vindex.Cosine, "cosine", 100, 0.99},
 	} {
