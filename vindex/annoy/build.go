@@ -54,6 +54,7 @@ func (ix *Index) rebuildLocked() {
 	}
 	wg.Wait()
 	ix.f = mergeTrees(trees, ix.dims, n)
+	ix.leafOrder()
 	ix.builds++
 	ix.buildTime += time.Since(start)
 }
@@ -222,4 +223,35 @@ func mergeTrees(trees []*tree, dims, built int) forest {
 	}
 	f.leafStart = append(f.leafStart, int32(len(f.leafItems)))
 	return f
+}
+
+// leafOrder renumbers the slots in the order the first tree's leaves list
+// them and remaps every leaf. NB: candidates of one leaf are then
+// contiguous in memory for that tree (and close for the others, whose
+// leaves overlap it), which matters because ranking candidates is bound by
+// random memory access, not arithmetic. Caller holds mu exclusively; there
+// are no tombstones (compact ran).
+func (ix *Index) leafOrder() {
+	f := &ix.f
+	if len(f.roots) == 0 || f.built == 0 {
+		return
+	}
+	// The first tree's leaves are the first ones merged, and their items
+	// are a permutation of [0, built).
+	end := f.built
+	order := f.leafItems[:end]
+	newOf := make([]uint32, f.built)
+	vecs := make([]float32, len(ix.vecs))
+	ids := make([]uint64, len(ix.ids))
+	d := ix.dims
+	for ns, old := range order {
+		newOf[old] = uint32(ns)
+		copy(vecs[ns*d:(ns+1)*d], ix.vecs[int(old)*d:int(old+1)*d])
+		ids[ns] = ix.ids[old]
+		ix.loc[ids[ns]] = uint32(ns)
+	}
+	ix.vecs, ix.ids = vecs, ids
+	for i, s := range f.leafItems {
+		f.leafItems[i] = newOf[s]
+	}
 }
