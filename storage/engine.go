@@ -62,9 +62,13 @@ type Txn interface {
 type Iterator interface {
 	// Next advances to the next key; it must be called before the first Key.
 	Next() bool
+	// SeekGE positions the iterator at the first key >= key within its
+	// bounds and reports whether there is one; Next continues after it.
+	SeekGE(key []byte) bool
 	Key() []byte
 	Value() []byte
-	// Err returns the error that ended iteration, if any.
+	// Err returns the error that ended iteration, if any (ErrClosed when
+	// the transaction ended while the iterator was open).
 	Err() error
 	Close() error
 }
