@@ -164,7 +164,12 @@ func (c call) sql() string {
 		for i, a := range c.args {
 			parts[i] = a.sql()
 		}
-		return c.fn + "(" + strings.Join(parts, ", ") + ")"
+		name := c.fn
+		if name == "extract" || name == "position" {
+			// NB: keywords in PostgreSQL's grammar; qualified they are plain calls.
+			name = "pg_catalog." + name
+		}
+		return name + "(" + strings.Join(parts, ", ") + ")"
 	case len(c.args) == 1:
 		return c.op + " " + c.args[0].sql()
 	}

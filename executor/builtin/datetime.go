@@ -49,6 +49,7 @@ func dtUnit(s string) string {
 }
 
 func (l *Library) addDateTime() {
+	l.addIntervalArith()
 	t := types.TextType
 	for _, tt := range []types.T{types.TimestamptzType, types.TimestampType} {
 		tt := tt
@@ -143,15 +144,6 @@ func extractField(ctx *Ctx, tt types.T, unit string, us int64, asFloat bool) (ty
 	default:
 		return types.Datum{}, errUnit(unit, tt)
 	}
-	if u == "milliseconds" {
-		// coeff is in microseconds; the numeric result has scale 3.
-		d := apd.New(coeff, -6)
-		_ = roundTo(d, 3, apd.RoundHalfUp)
-		if asFloat {
-			return types.NewFloat(float64(coeff) / 1000), nil
-		}
-		return types.NewDecimal(d), nil
-	}
 	if asFloat {
 		return types.NewFloat(float64(coeff) * math.Pow10(int(exp))), nil
 	}
@@ -215,3 +207,68 @@ func dateTrunc(ctx *Ctx, tt types.T, unit string, us int64) (types.Datum, error)
 	}
 	return types.NewTime(types.TimeToMicros(time.Date(y, mo, d, h, mi, s, ns, loc))), nil
 }
+
+// addIntervalArith registers interval negation and sums, and timestamp ±
+// interval: months and days move the calendar in the session time zone
+// (timestamptz) or in UTC (timestamp), then the time part is added.
+func (l *Library) addIntervalArith() {
+	iv := types.IntervalType
+	l.unOp("-", iv, iv, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+		d := a[0]
+		if d.Months == math.MinInt32 || d.Days == math.MinInt32 || d.I == math.MinInt64 {
+			return types.Datum{}, pgerr.New(pgerr.NumericValueOutOfRange, "interval out of range")
+		}
+		return types.NewInterval(-d.Months, -d.Days, -d.I), nil
+	})
+	l.unOp("+", iv, iv, func(_ *Ctx, a []types.Datum) (types.Datum, error) { return a[0], nil })
+	l.binOp("+", iv, iv, iv, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+		return types.NewInterval(a[0].Months+a[1].Months, a[0].Days+a[1].Days, a[0].I+a[1].I), nil
+	})
+	l.binOp("-", iv, iv, iv, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+		return types.NewInterval(a[0].Months-a[1].Months, a[0].Days-a[1].Days, a[0].I-a[1].I), nil
+	})
+	for _, tt := range []types.T{types.TimestamptzType, types.TimestampType} {
+		tt := tt
+		l.binOp("+", tt, iv, tt, func(ctx *Ctx, a []types.Datum) (types.Datum, error) {
+			return addInterval(ctx, tt, a[0].I, a[1], 1)
+		})
+		l.binOp("+", iv, tt, tt, func(ctx *Ctx, a []types.Datum) (types.Datum, error) {
+			return addInterval(ctx, tt, a[1].I, a[0], 1)
+		})
+		l.binOp("-", tt, iv, tt, func(ctx *Ctx, a []types.Datum) (types.Datum, error) {
+			return addInterval(ctx, tt, a[0].I, a[1], -1)
+		})
+		l.binOp("-", tt, tt, iv, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+			// NB: timestamp_mi justifies hours into days (interval_justify_hours).
+			diff := a[0].I - a[1].I
+			days := diff / types.MicrosPerDay
+			return types.NewInterval(0, int32(days), diff-days*types.MicrosPerDay), nil
+		})
+	}
+}
+
+// addInterval is timestamp_pl_interval: months first (clamping the day to
+// the month's end), then days, then the time part.
+func addInterval(ctx *Ctx, tt types.T, us int64, iv types.Datum, sign int) (types.Datum, error) {
+	if us == types.TimeInfinity || us == types.TimeNegInfinity {
+		return types.NewTime(us), nil
+	}
+	loc := sessionLoc(ctx, tt)
+	tm := types.MicrosToTime(us, loc)
+	if m := int(iv.Months) * sign; m != 0 {
+		y, mo, d := tm.Date()
+		total := int(mo) - 1 + m
+		ny, nmo := y+floorDivInt(total, 12), time.Month(total-12*floorDivInt(total, 12)+1)
+		last := time.Date(ny, nmo+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		h, mi, s := tm.Clock()
+		tm = time.Date(ny, nmo, min(d, last), h, mi, s, tm.Nanosecond(), loc)
+	}
+	if days := int(iv.Days) * sign; days != 0 {
+		y, mo, d := tm.Date()
+		h, mi, s := tm.Clock()
+		tm = time.Date(y, mo, d+days, h, mi, s, tm.Nanosecond(), loc)
+	}
+	return types.NewTime(types.TimeToMicros(tm) + iv.I*int64(sign)), nil
+}
+
+func floorDivInt(a, b int) int { return int(floorDiv64(int64(a), int64(b))) }
