@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -35,8 +34,9 @@ import (
 //	                                database=postgres, read to ReadyForQuery;
 //	                                prints ReadyForQuery only
 //	receive_byte                    read one raw byte (the SSLRequest answer)
-//	cancel                          after 100ms, send CancelRequest with the
-//	                                key from BackendKeyData on a new connection
+//	cancel                          send CancelRequest with the key from
+//	                                BackendKeyData on a new connection, every
+//	                                200ms until the next "until" is done
 //	reconnect                       drop the connection and open a new one
 //	eof                             expect the server to close the connection
 //
@@ -79,7 +79,8 @@ func resetPostgres(t *testing.T, addr string) {
 }
 
 type pgTest struct {
-	t       *testing.T
+	t          *testing.T
+	stopCancel func()
 	addr    string
 	vecgres bool
 	nc      net.Conn
@@ -132,21 +133,21 @@ func (pt *pgTest) run(t *testing.T, d *datadriven.TestData) string {
 		}
 		return fmt.Sprintf("%q\n", b)
 	case "cancel":
-		time.Sleep(100 * time.Millisecond)
-		nc, err := net.Dial("tcp", pt.addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer nc.Close()
-		buf, _ := (&pgproto3.CancelRequest{ProcessID: pt.key.ProcessID, SecretKey: pt.key.SecretKey}).Encode(nil)
-		if _, err := nc.Write(buf); err != nil {
-			t.Fatal(err)
-		}
-		// NB: the server closes a cancel connection without a reply.
-		_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if n, err := nc.Read(make([]byte, 1)); n != 0 || err != io.EOF {
-			t.Fatalf("%s: cancel connection: read %d bytes, %v", d.Pos, n, err)
-		}
+		// NB: a CancelRequest that arrives before the server has read the
+		// query cancels nothing (as in PostgreSQL), so it is repeated every
+		// 200ms until the next "until" has seen what it waits for.
+		stop := make(chan struct{})
+		pt.stopCancel = func() { close(stop) }
+		go func() {
+			for {
+				pt.sendCancel()
+				select {
+				case <-stop:
+					return
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}()
 		return ""
 	case "reconnect":
 		pt.close()
@@ -162,6 +163,22 @@ func (pt *pgTest) run(t *testing.T, d *datadriven.TestData) string {
 		t.Fatalf("%s: unknown command %q", d.Pos, d.Cmd)
 		return ""
 	}
+}
+
+// sendCancel sends one CancelRequest with the session's key on a new
+// connection; the server closes it without a reply.
+func (pt *pgTest) sendCancel() {
+	nc, err := net.Dial("tcp", pt.addr)
+	if err != nil {
+		return
+	}
+	defer nc.Close()
+	buf, _ := (&pgproto3.CancelRequest{ProcessID: pt.key.ProcessID, SecretKey: pt.key.SecretKey}).Encode(nil)
+	if _, err := nc.Write(buf); err != nil {
+		return
+	}
+	_ = nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _ = nc.Read(make([]byte, 1))
 }
 
 func (pt *pgTest) startup(t *testing.T) {
@@ -223,6 +240,10 @@ func (pt *pgTest) until(t *testing.T, d *datadriven.TestData) string {
 		}
 		out.WriteString(formatMessage(msg, d))
 		out.WriteByte('\n')
+	}
+	if pt.stopCancel != nil {
+		pt.stopCancel()
+		pt.stopCancel = nil
 	}
 	return out.String()
 }

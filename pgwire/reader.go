@@ -126,7 +126,7 @@ func (r *msgReader) readStartup() (pgproto3.FrontendMessage, error) {
 	case code == gssEncRequestCode:
 		return &r.gss, nil
 	case code == cancelRequestCode:
-		if err := r.cancel.Decode(b); err != nil {
+		if err := safeDecode(&r.cancel, b); err != nil {
 			return nil, errProtocol("invalid cancel request: %v", err)
 		}
 		return &r.cancel, nil
@@ -239,7 +239,7 @@ func (r *msgReader) receive() (pgproto3.FrontendMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.Decode(b); err != nil {
+	if err := safeDecode(msg, b); err != nil {
 		// NB: the framing is intact, so like PostgreSQL this is an ERROR
 		// (skip to Sync), not the end of the connection.
 		return msg, pgerr.New(pgerr.ProtocolViolation, "insufficient data left in message").
@@ -251,4 +251,16 @@ func (r *msgReader) receive() (pgproto3.FrontendMessage, error) {
 // msgName returns the protocol name of a message, for errors and logs.
 func msgName(m pgproto3.Message) string {
 	return fmt.Sprintf("%T", m)[len("*pgproto3."):]
+}
+
+// safeDecode decodes a message body, turning a panic in the decoder into
+// an error. NB: some pgproto3 v2.3.3 decoders index past the end of a short
+// body (Query with an empty body, found by FuzzReceive).
+func safeDecode(m pgproto3.FrontendMessage, b []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed message: %v", r)
+		}
+	}()
+	return m.Decode(b)
 }

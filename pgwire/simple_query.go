@@ -110,7 +110,7 @@ func (c *conn) streamAll(ctx context.Context, res *sql.Result) error {
 
 // finishSimpleQuery ends the implicit transaction and sends ReadyForQuery.
 func (c *conn) finishSimpleQuery() bool {
-	if err := c.sess.Sync(); err != nil {
+	if err := c.endImplicitTxn(); err != nil {
 		if pe := c.sendError(err, 0); isFatal(pe) {
 			_ = c.wr.flush()
 			return true
