@@ -3,6 +3,7 @@ package flat
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +88,8 @@ func (x *Index) Add(ids []uint64, vecs []float32) error {
 	start := time.Now()
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.data = slices.Grow(x.data, len(vecs))
+	x.ids = slices.Grow(x.ids, len(ids))
 	for i, id := range ids {
 		v := vecs[i*x.dims : (i+1)*x.dims]
 		if s, ok := x.slots[id]; ok {
