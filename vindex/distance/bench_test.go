@@ -49,6 +49,8 @@ func BenchmarkKernels(b *testing.B) {
 			b.Run(fmt.Sprintf("Dot/d=%d/%s", dims, ks.name), func(b *testing.B) { benchKernel(b, ks.dot, dims) })
 			b.Run(fmt.Sprintf("L1/d=%d/%s", dims, ks.name), func(b *testing.B) { benchKernel(b, ks.l1, dims) })
 		}
+		b.Run(fmt.Sprintf("L2/d=%d/exported", dims), func(b *testing.B) { benchKernel(b, L2Squared, dims) })
+		b.Run(fmt.Sprintf("Dot/d=%d/exported", dims), func(b *testing.B) { benchKernel(b, Dot, dims) })
 		b.Run(fmt.Sprintf("Cosine/d=%d/dispatch", dims), func(b *testing.B) {
 			benchKernel(b, func(a, b []float32) float32 { return float32(CosineDistance(a, b)) }, dims)
 		})

@@ -31,24 +31,24 @@ var Impl = kernels.name
 // Example: a=[1,2,3], b=[4,6,3] → 9+16+0 = 25.
 func L2Squared(a, b []float32) float32 {
 	_ = b[:len(a)]
-	return kernels.l2(a, b)
+	return l2Dispatch(a, b)
 }
 
 // Dot returns Σ a[i]*b[i]. Example: [1,2,3]·[4,5,6] = 32.
 func Dot(a, b []float32) float32 {
 	_ = b[:len(a)]
-	return kernels.dot(a, b)
+	return dotDispatch(a, b)
 }
 
 // L1 returns Σ |a[i]-b[i]|, the taxicab distance. Example: [1,2]→[4,0] = 5.
 func L1(a, b []float32) float32 {
 	_ = b[:len(a)]
-	return kernels.l1(a, b)
+	return l1Dispatch(a, b)
 }
 
 // Norm returns the Euclidean norm √(Σ a[i]²).
 func Norm(a []float32) float32 {
-	return float32(math.Sqrt(float64(kernels.dot(a, a))))
+	return float32(math.Sqrt(float64(dotDispatch(a, a))))
 }
 
 // CosineDistance returns 1 - a·b / (|a| |b|), with the similarity clamped to
@@ -88,6 +88,7 @@ func DotBatch(q []float32, data []float32, dims int, out []float32) {
 // kernelSet is one implementation of every float kernel.
 type kernelSet struct {
 	name     string
+	level    simdLevel
 	l2       func(a, b []float32) float32
 	dot      func(a, b []float32) float32
 	l1       func(a, b []float32) float32
@@ -97,10 +98,24 @@ type kernelSet struct {
 }
 
 // kernels is chosen once, at package initialisation, and never changes.
+// NB: the hottest kernels (L2Squared, Dot, L1) do not call through it: an
+// assembly function reached through a func value goes via an ABI wrapper
+// that costs a few ns per call, so l2Dispatch and friends switch on
+// kernels.level and call the assembly directly.
 var kernels = chooseKernels(os.Getenv("VECGRES_NOSIMD") == "1")
+
+// simdLevel identifies a kernel set for the direct-call dispatchers.
+type simdLevel uint8
+
+const (
+	levelGeneric simdLevel = iota
+	levelAVX2
+	levelAVX512
+)
 
 var genericKernels = kernelSet{
 	name:     "generic",
+	level:    levelGeneric,
 	l2:       l2SquaredGeneric,
 	dot:      dotGeneric,
 	l1:       l1Generic,

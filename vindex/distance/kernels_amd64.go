@@ -31,6 +31,7 @@ func simdKernelSets() []kernelSet {
 
 var avx512Kernels = kernelSet{
 	name:     "avx512",
+	level:    levelAVX512,
 	l2:       l2SquaredAVX512,
 	dot:      dotAVX512,
 	l1:       l1AVX512,
@@ -41,6 +42,7 @@ var avx512Kernels = kernelSet{
 
 var avx2Kernels = kernelSet{
 	name:     "avx2",
+	level:    levelAVX2,
 	l2:       l2SquaredAVX2,
 	dot:      dotAVX2,
 	l1:       l1AVX2,
@@ -81,3 +83,33 @@ func l2SquaredBatchAVX512(q, data []float32, dims int, out []float32)
 
 //go:noescape
 func dotBatchAVX512(q, data []float32, dims int, out []float32)
+
+func l2Dispatch(a, b []float32) float32 {
+	switch kernels.level {
+	case levelAVX512:
+		return l2SquaredAVX512(a, b)
+	case levelAVX2:
+		return l2SquaredAVX2(a, b)
+	}
+	return l2SquaredGeneric(a, b)
+}
+
+func dotDispatch(a, b []float32) float32 {
+	switch kernels.level {
+	case levelAVX512:
+		return dotAVX512(a, b)
+	case levelAVX2:
+		return dotAVX2(a, b)
+	}
+	return dotGeneric(a, b)
+}
+
+func l1Dispatch(a, b []float32) float32 {
+	switch kernels.level {
+	case levelAVX512:
+		return l1AVX512(a, b)
+	case levelAVX2:
+		return l1AVX2(a, b)
+	}
+	return l1Generic(a, b)
+}

@@ -7,3 +7,7 @@ func chooseKernels(noSIMD bool) kernelSet { return genericKernels }
 
 // simdKernelSets lists the assembly implementations usable on this CPU (none).
 func simdKernelSets() []kernelSet { return nil }
+
+func l2Dispatch(a, b []float32) float32  { return l2SquaredGeneric(a, b) }
+func dotDispatch(a, b []float32) float32 { return dotGeneric(a, b) }
+func l1Dispatch(a, b []float32) float32  { return l1Generic(a, b) }
