@@ -1,0 +1,325 @@
+package executor
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/storage"
+	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/distance"
+)
+
+// AnnStrategy names how an AnnScan met its WHERE clause.
+type AnnStrategy string
+
+// Strategies. The planner picks one from the filter's estimated
+// selectivity; at run time a scan that cannot find k passing rows through
+// the index falls back to Exact, so no query silently returns fewer rows
+// than exist.
+const (
+	AnnPlain       AnnStrategy = "index"        // no filter
+	AnnFilterAware AnnStrategy = "filter-aware" // predicate tested during traversal
+	AnnIterative   AnnStrategy = "iterative"    // widen the search until k rows pass
+	AnnExact       AnnStrategy = "exact"        // exact distance over matching rows
+)
+
+// AnnScan returns the rows of Table nearest to Query under the index's
+// metric, closest first: at most Count+Offset rows (the TopK above applies
+// the offset and the final order), each passing Filter.
+type AnnScan struct {
+	Table    *Table
+	IndexOID uint32
+	Metric   vindex.Metric
+	Column   int
+	Query    Expr
+	Count    Expr
+	Offset   Expr
+	Filter   Expr
+	WithKey  bool
+	Strategy AnnStrategy
+
+	out  [][]types.Datum
+	pos  int
+	// Used is the strategy that actually ran; Distances the distance
+	// computations it made (EXPLAIN ANALYZE).
+	Used      AnnStrategy
+	Distances int64
+}
+
+// Open runs the search and buffers the result rows.
+func (a *AnnScan) Open(ctx *Ctx) error {
+	a.out, a.pos, a.Distances = nil, 0, 0
+	qv, err := a.Query.Eval(ctx, nil)
+	if err != nil {
+		return err
+	}
+	count, unlimited, err := evalBound(ctx, a.Count, "LIMIT")
+	if err != nil {
+		return err
+	}
+	offset, _, err := evalBound(ctx, a.Offset, "OFFSET")
+	if err != nil {
+		return err
+	}
+	k := int(count + offset)
+	if unlimited || k > 1<<20 {
+		k = 1 << 20
+	}
+	if k == 0 {
+		return nil
+	}
+	if qv.IsNull() {
+		return a.exact(ctx, nil, k)
+	}
+	if qv.K != types.KindVector {
+		if qv, err = types.Cast(qv, a.Query.Type(), types.VectorType, false); err != nil {
+			return err
+		}
+	}
+	dims := int(a.Table.Types[a.Column].Typmod)
+	if len(qv.Vec) != dims {
+		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
+	}
+	var li *LiveIndex
+	if ctx.Vectors != nil {
+		li = ctx.Vectors.Get(a.IndexOID)
+	}
+	if li == nil || ctx.Changes.Pending(a.Table.Desc.ID) || a.Strategy == AnnExact {
+		// NB: the transaction's own uncommitted vectors are not in the
+		// index yet; exact search sees them.
+		return a.exact(ctx, qv.Vec, k)
+	}
+	return a.indexSearch(ctx, li, qv.Vec, k)
+}
+
+// setting reads an integer session setting (0 when unset).
+func setting(ctx *Ctx, name string) int {
+	if ctx.Builtin == nil || ctx.Builtin.Setting == nil {
+		return 0
+	}
+	v, _ := ctx.Builtin.Setting(name)
+	n, _ := strconv.Atoi(v)
+	return n
+}
+
+func (a *AnnScan) searchParams(ctx *Ctx, li *LiveIndex, k int) *vindex.SearchParams {
+	p := &vindex.SearchParams{}
+	switch li.Method {
+	case "hnsw":
+		p.EfSearch = max(setting(ctx, "hnsw.ef_search"), k)
+	case "ivfflat":
+		p.Probes = setting(ctx, "ivfflat.probes")
+	case "ivf_pq":
+		p.Probes = setting(ctx, "ivf_pq.probes")
+		p.Rerank = setting(ctx, "ivf_pq.rerank")
+	case "annoy":
+		if sk := setting(ctx, "annoy.search_k"); sk > 0 {
+			p.SearchK = sk
+		}
+	}
+	return p
+}
+
+func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int) error {
+	p := a.searchParams(ctx, li, k)
+	before := li.Index.Stats().Distances
+	rows := map[uint64][]types.Datum{}
+	var ferr error
+	if a.Filter != nil {
+		// Filter-aware traversal: the index asks about each candidate;
+		// rows are fetched once and kept for the output.
+		p.Filter = func(id uint64) bool {
+			if ferr != nil {
+				return false
+			}
+			row, err := a.fetch(ctx, id)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if row == nil {
+				return false
+			}
+			ok, err := EvalBool(ctx, a.Filter, row)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if ok {
+				rows[id] = row
+			}
+			return ok
+		}
+		if li.Method == "hnsw" {
+			p.MaxCandidates = setting(ctx, "hnsw.max_scan_tuples")
+		}
+		a.Used = AnnFilterAware
+	} else {
+		a.Used = AnnPlain
+	}
+	res, err := li.Index.Search(q, k, p, nil)
+	a.Distances = li.Index.Stats().Distances - before
+	if ferr != nil {
+		return ferr
+	}
+	if err != nil {
+		return pgerr.Wrap(err, pgerr.InternalError, "searching index "+li.Name)
+	}
+	for _, r := range res {
+		row := rows[r.ID]
+		if row == nil {
+			if row, err = a.fetch(ctx, r.ID); err != nil {
+				return err
+			}
+			if row == nil {
+				continue // deleted by a transaction this snapshot predates
+			}
+		}
+		a.out = append(a.out, row)
+	}
+	if a.Filter != nil && len(a.out) < k && li.Index.Stats().Vectors > len(res) {
+		// The index could not produce k passing rows within its budget:
+		// answer exactly over the matching rows instead of returning fewer.
+		a.out = nil
+		return a.exact(ctx, q, k)
+	}
+	return nil
+}
+
+// fetch reads the row with vector id id; nil when it does not exist.
+func (a *AnnScan) fetch(ctx *Ctx, id uint64) ([]types.Datum, error) {
+	key := a.Table.RowKey(nil, PKForID(a.Table, id))
+	val, err := ctx.Txn.Get(key)
+	if err == storage.ErrNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := len(a.Table.Types)
+	if a.WithKey {
+		n++
+	}
+	row := make([]types.Datum, n)
+	if err := a.Table.DecodeValue(val, row); err != nil {
+		return nil, err
+	}
+	if a.WithKey {
+		row[n-1] = types.Datum{K: types.KindBytes, S: string(key)}
+	}
+	return row, nil
+}
+
+// exact scans the table, keeping the k nearest rows that pass the filter.
+// A NULL query vector orders nothing: the first k passing rows are returned.
+func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
+	a.Used = AnnExact
+	scan := &TableScan{Table: a.Table, WithKey: a.WithKey}
+	if err := scan.Open(ctx); err != nil {
+		return err
+	}
+	defer scan.Close()
+	h := &annHeap{}
+	var seq int64
+	for {
+		row, err := scan.Next(ctx)
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		if a.Filter != nil {
+			ok, err := EvalBool(ctx, a.Filter, row)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+		}
+		v := row[a.Column]
+		d := math.Inf(1)
+		if q != nil && !v.IsNull() {
+			d = metricDistance(a.Metric, q, v.Vec)
+			a.Distances++
+		}
+		seq++
+		if h.Len() >= k {
+			worst := h.items[0]
+			if d > worst.d || (d == worst.d) {
+				continue
+			}
+			worst.d, worst.seq, worst.row = d, seq, append(worst.row[:0], row...)
+			heap.Fix(h, 0)
+			continue
+		}
+		heap.Push(h, &annItem{d: d, seq: seq, row: append([]types.Datum(nil), row...)})
+	}
+	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
+	for _, it := range h.items {
+		a.out = append(a.out, it.row)
+	}
+	return nil
+}
+
+// metricDistance computes the distance the SQL operator reports (NaN, as
+// for a zero vector under cosine, sorts last).
+func metricDistance(m vindex.Metric, q, v []float32) float64 {
+	var d float64
+	switch m {
+	case vindex.L2:
+		d = math.Sqrt(float64(distance.L2Squared(q, v)))
+	case vindex.InnerProduct:
+		d = -float64(distance.Dot(q, v))
+	case vindex.Cosine:
+		d = distance.CosineDistance(q, v)
+	case vindex.L1:
+		d = float64(distance.L1(q, v))
+	}
+	if math.IsNaN(d) {
+		return math.Inf(1)
+	}
+	return d
+}
+
+type annItem struct {
+	d   float64
+	seq int64
+	row []types.Datum
+}
+
+func (x *annItem) less(y *annItem) bool {
+	if x.d != y.d {
+		return x.d < y.d
+	}
+	return x.seq < y.seq
+}
+
+type annHeap struct{ items []*annItem }
+
+func (h *annHeap) Len() int           { return len(h.items) }
+func (h *annHeap) Less(i, j int) bool { return h.items[j].less(h.items[i]) }
+func (h *annHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *annHeap) Push(x any)         { h.items = append(h.items, x.(*annItem)) }
+func (h *annHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
+}
+
+// Next returns the next buffered row.
+func (a *AnnScan) Next(*Ctx) ([]types.Datum, error) {
+	if a.pos >= len(a.out) {
+		return nil, nil
+	}
+	a.pos++
+	return a.out[a.pos-1], nil
+}
+
+// Close drops the buffer.
+func (a *AnnScan) Close() error { a.out = nil; return nil }

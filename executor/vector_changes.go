@@ -1,0 +1,127 @@
+package executor
+
+import (
+	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/storage"
+)
+
+// VectorChanges collects one transaction's changes to indexed vectors.
+// It implements RowHooks: while the transaction runs it writes the dirty
+// markers (see VectorIndexes) into the transaction and remembers the
+// changes; CommitAndApply then commits the transaction and applies them to
+// the live indexes, so that an index never holds an uncommitted vector and
+// never misses a committed one.
+type VectorChanges struct {
+	v   *VectorIndexes
+	txn storage.Txn
+	ops []vectorOp
+	// tables with pending changes: ANN scans on them in this transaction
+	// fall back to exact search so the transaction sees its own writes.
+	tables map[uint32]bool
+}
+
+type vectorOp struct {
+	li  *LiveIndex
+	id  uint64
+	vec []float32 // nil: delete
+}
+
+// NewVectorChanges starts collecting changes made through txn.
+func (v *VectorIndexes) NewVectorChanges(txn storage.Txn) *VectorChanges {
+	return &VectorChanges{v: v, txn: txn, tables: map[uint32]bool{}}
+}
+
+// Pending reports whether the transaction changed vectors of the table.
+func (c *VectorChanges) Pending(tableID uint32) bool { return c != nil && c.tables[tableID] }
+
+func (c *VectorChanges) indexesOf(t *storage.TableDesc) []*LiveIndex {
+	var out []*LiveIndex
+	for i := range t.Indexes {
+		if IsVectorIndex(&t.Indexes[i]) {
+			if li := c.v.Get(t.Indexes[i].OID); li != nil {
+				out = append(out, li)
+			}
+		}
+	}
+	return out
+}
+
+func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Datum, del bool) error {
+	lis := c.indexesOf(t)
+	if len(lis) == 0 {
+		return nil
+	}
+	tbl, err := NewTable(t)
+	if err != nil {
+		return err
+	}
+	id, ok := VectorID(tbl, tbl.PKFromRowKey(key))
+	if !ok {
+		return nil
+	}
+	for _, li := range lis {
+		if err := c.txn.Put(dirtyKey(li.TableID, li.IndexID, id), nil); err != nil {
+			return err
+		}
+		op := vectorOp{li: li, id: id}
+		if !del && !row[li.Column].IsNull() {
+			op.vec = row[li.Column].Vec
+		}
+		c.ops = append(c.ops, op)
+	}
+	c.tables[t.ID] = true
+	return nil
+}
+
+// RowInserted records an inserted (or updated) row.
+func (c *VectorChanges) RowInserted(t *storage.TableDesc, key []byte, row []types.Datum) error {
+	return c.record(t, key, row, false)
+}
+
+// RowDeleted records a deleted row (an UPDATE deletes, then inserts).
+func (c *VectorChanges) RowDeleted(t *storage.TableDesc, key []byte, row []types.Datum) error {
+	return c.record(t, key, row, true)
+}
+
+// RollbackTo forgets changes recorded after mark (SAVEPOINT rollback).
+func (c *VectorChanges) Mark() int { return len(c.ops) }
+
+// RollbackTo drops the changes recorded after Mark returned m.
+func (c *VectorChanges) RollbackTo(m int) {
+	if m < len(c.ops) {
+		c.ops = c.ops[:m]
+	}
+}
+
+// CommitAndApply commits the transaction and, if that succeeds, applies
+// the recorded changes to the live indexes.
+func (c *VectorChanges) CommitAndApply() error {
+	if len(c.ops) == 0 {
+		return c.txn.Commit()
+	}
+	v := c.v
+	v.applyMu.Lock()
+	if err := c.txn.Commit(); err != nil {
+		v.applyMu.Unlock()
+		return err
+	}
+	var due []*LiveIndex
+	for _, op := range c.ops {
+		if op.vec == nil {
+			_ = op.li.Index.Delete([]uint64{op.id})
+		} else if err := op.li.Index.Add([]uint64{op.id}, op.vec); err != nil {
+			// NB: the row is committed; its dirty marker stays until the
+			// next checkpoint, which replays it from the row.
+			continue
+		}
+		op.li.changes++
+		if op.li.changes == CheckpointEvery {
+			due = append(due, op.li)
+		}
+	}
+	for _, li := range due {
+		_ = v.checkpointLocked(li)
+	}
+	v.applyMu.Unlock()
+	return nil
+}

@@ -1,0 +1,124 @@
+package planner
+
+import (
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
+)
+
+// Build turns an optimised logical plan into executor operators. The
+// returned operator tree is fresh: build once per execution, because
+// operators hold per-run state.
+func Build(n Node) (executor.Operator, error) {
+	switch n := n.(type) {
+	case *Scan:
+		var op executor.Operator
+		if n.PKKeys != nil {
+			op = &executor.PKLookup{Table: n.Table, Keys: n.PKKeys, WithKey: n.WithKey}
+		} else {
+			op = &executor.TableScan{Table: n.Table, WithKey: n.WithKey}
+		}
+		if n.Filter != nil {
+			op = &executor.Filter{Input: op, Pred: n.Filter}
+		}
+		return op, nil
+	case *AnnScan:
+		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: n.Index.OID, Metric: n.Metric, Column: n.Column,
+			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
+			Strategy: n.Strategy}, nil
+	case *Values:
+		return &executor.Values{Rows: n.Rows}, nil
+	case *Series:
+		return &executor.SeriesScan{Start: n.Start, Stop: n.Stop, Step: n.Step}, nil
+	case *Unnest:
+		return &executor.UnnestScan{Arrays: n.Arrays}, nil
+	case *Filter:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Filter{Input: in, Pred: n.Pred}, nil
+	case *Project:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Project{Input: in, Exprs: n.Exprs}, nil
+	case *Aggregate:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.HashAggregate{Input: in, GroupBy: n.GroupBy, Aggs: n.Aggs}, nil
+	case *Sort:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Sort{Input: in, Keys: n.Keys}, nil
+	case *TopK:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.TopK{Input: in, Keys: n.Keys, Count: n.Count, Offset: n.Offset}, nil
+	case *Limit:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Limit{Input: in, Count: n.Count, Offset: n.Offset}, nil
+	case *Distinct:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		cols := n.Input.Columns()
+		d := &executor.Distinct{Input: in, On: n.On}
+		for _, c := range cols {
+			d.Types = append(d.Types, c.Type)
+		}
+		return d, nil
+	case *Join:
+		l, err := Build(n.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := Build(n.Right)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.NestedLoopJoin{Input: l, Right: r, Kind: n.Kind, On: n.On,
+			LeftWidth: len(n.Left.Columns()), RightWidth: len(n.Right.Columns())}, nil
+	case *Append:
+		a := &executor.Append{}
+		for _, c := range n.Inputs {
+			op, err := Build(c)
+			if err != nil {
+				return nil, err
+			}
+			a.Inputs = append(a.Inputs, op)
+		}
+		return a, nil
+	case *Insert:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Insert{Input: in, Table: n.Table, Returning: n.Returning,
+			OnConflictDoNothing: n.OnConflictDoNothing, OnConflictUpdate: n.OnConflictUpdate,
+			OnConflictWhere: n.OnConflictWhere}, nil
+	case *Update:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Update{Input: in, Table: n.Table, Set: n.Set, Returning: n.Returning}, nil
+	case *Delete:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Delete{Input: in, Table: n.Table, Returning: n.Returning}, nil
+	}
+	return nil, pgerr.Newf(pgerr.InternalError, "planner: cannot build %T", n)
+}

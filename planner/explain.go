@@ -1,0 +1,255 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/types"
+)
+
+// Explain renders an optimised plan as PostgreSQL's EXPLAIN text format:
+// one line per node, children indented under "->", node details below
+// their node. Costs are not printed (vecgres has no cost model to show).
+func Explain(n Node) []string {
+	var lines []string
+	explainNode(n, 0, true, &lines)
+	return lines
+}
+
+func explainNode(n Node, depth int, top bool, lines *[]string) {
+	indent := strings.Repeat(" ", depth)
+	head := indent
+	detail := indent + "  "
+	if !top {
+		head = indent + "->  "
+		detail = indent + "      "
+	}
+	add := func(s string) { *lines = append(*lines, head+s) }
+	info := func(format string, args ...any) { *lines = append(*lines, detail+fmt.Sprintf(format, args...)) }
+	childDepth := depth + 2
+	if !top {
+		childDepth = depth + 6
+	}
+	child := func(c Node) { explainNode(c, childDepth, false, lines) }
+
+	switch n := n.(type) {
+	case *Scan:
+		cols := n.Columns()
+		if n.PKKeys != nil {
+			add(fmt.Sprintf("Index Scan using %s_pkey on %s%s", n.Table.Desc.Name, n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
+		} else {
+			add(fmt.Sprintf("Seq Scan on %s%s", n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
+		}
+		if n.Filter != nil {
+			info("Filter: %s", paren(FormatExpr(n.Filter, cols)))
+		}
+	case *AnnScan:
+		add(fmt.Sprintf("Index Scan using %s on %s%s", n.Index.Name, n.Scan.Table.Desc.Name, aliasSuffix(n.Scan.Alias, n.Scan.Table.Desc.Name)))
+		cols := n.Columns()
+		info("Order By: (%s %s %s)", cols[n.Column].Name, n.Op, FormatExpr(n.Query, cols))
+		if n.Scan.Filter != nil {
+			info("Filter: %s", paren(FormatExpr(n.Scan.Filter, cols)))
+			info("Filtered Search: %s", n.Strategy)
+		}
+	case *Values:
+		if len(n.Rows) == 1 && len(n.Rows[0]) == 0 {
+			add("Result")
+		} else {
+			add("Values Scan on \"*VALUES*\"")
+		}
+	case *Series:
+		add("Function Scan on generate_series")
+	case *Unnest:
+		add("Function Scan on unnest")
+	case *Filter:
+		add("Filter")
+		info("Filter: %s", paren(FormatExpr(n.Pred, n.Input.Columns())))
+		child(n.Input)
+	case *Project:
+		// PostgreSQL folds projections into the node below; so do we,
+		// except above a plain VALUES-less Result.
+		if v, ok := n.Input.(*Values); ok && len(v.Rows) == 1 && len(v.Rows[0]) == 0 {
+			add("Result")
+			return
+		}
+		explainNode(n.Input, depth, top, lines)
+	case *Aggregate:
+		if len(n.GroupBy) == 0 {
+			add("Aggregate")
+		} else {
+			add("HashAggregate")
+			keys := make([]string, len(n.GroupBy))
+			for i, g := range n.GroupBy {
+				keys[i] = FormatExpr(g, n.Input.Columns())
+			}
+			info("Group Key: %s", strings.Join(keys, ", "))
+		}
+		child(n.Input)
+	case *Sort:
+		add("Sort")
+		info("Sort Key: %s", sortKeys(n.Keys, n.Input))
+		child(n.Input)
+	case *TopK:
+		if p, ok := n.Input.(*Project); ok {
+			if _, ok := p.Input.(*AnnScan); ok {
+				// NB: the index returns rows in order; the TopK above only
+				// re-checks k rows, so the plan reads as PostgreSQL's does.
+				add("Limit")
+				child(p.Input)
+				return
+			}
+		}
+		add("Limit")
+		*lines = append(*lines, detail+"->  Top-K Sort")
+		*lines = append(*lines, detail+"      Sort Key: "+sortKeys(n.Keys, n.Input))
+		explainNode(n.Input, childDepth+6, false, lines)
+	case *Limit:
+		add("Limit")
+		child(n.Input)
+	case *Distinct:
+		add("HashAggregate")
+		child(n.Input)
+	case *Join:
+		kind := map[executor.JoinKind]string{executor.InnerJoin: "Nested Loop", executor.LeftJoin: "Nested Loop Left Join",
+			executor.FullJoin: "Nested Loop Full Join", executor.SemiJoin: "Nested Loop Semi Join", executor.AntiJoin: "Nested Loop Anti Join"}[n.Kind]
+		add(kind)
+		if n.On != nil {
+			info("Join Filter: %s", paren(FormatExpr(n.On, append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...))))
+		}
+		child(n.Left)
+		child(n.Right)
+	case *Append:
+		add("Append")
+		for _, c := range n.Inputs {
+			child(c)
+		}
+	case *Insert:
+		add("Insert on " + n.Table.Desc.Name)
+		child(n.Input)
+	case *Update:
+		add("Update on " + n.Table.Desc.Name)
+		child(n.Input)
+	case *Delete:
+		add("Delete on " + n.Table.Desc.Name)
+		child(n.Input)
+	default:
+		add(fmt.Sprintf("%T", n))
+	}
+}
+
+func aliasSuffix(alias, name string) string {
+	if alias == "" || alias == name {
+		return ""
+	}
+	return " " + alias
+}
+
+func sortKeys(keys []executor.SortKey, input Node) string {
+	cols := input.Columns()
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		s := FormatExpr(k.Expr, cols)
+		// NB: a key on a projected column shows the projected expression,
+		// as PostgreSQL prints "Sort Key: (embedding <-> '[...]'::vector)".
+		if p, ok := input.(*Project); ok {
+			if c, ok := k.Expr.(*executor.ColRef); ok && c.Idx < len(p.Exprs) {
+				if _, plain := p.Exprs[c.Idx].(*executor.ColRef); !plain {
+					s = FormatExpr(p.Exprs[c.Idx], p.Input.Columns())
+				}
+			}
+		}
+		if k.Desc {
+			s += " DESC"
+		}
+		if k.NullsFirst != k.Desc {
+			if k.NullsFirst {
+				s += " NULLS FIRST"
+			} else {
+				s += " NULLS LAST"
+			}
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, ", ")
+}
+
+func paren(s string) string {
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		return s
+	}
+	return "(" + s + ")"
+}
+
+// FormatExpr prints a bound expression the way PostgreSQL's EXPLAIN does,
+// naming columns from cols (the input row of the node it belongs to).
+func FormatExpr(e executor.Expr, cols []Column) string {
+	switch e := e.(type) {
+	case *executor.ColRef:
+		if e.Idx < len(cols) {
+			if c := cols[e.Idx]; c.Name != "" && !c.Hidden {
+				return c.Name
+			}
+		}
+		if e.Name != "" {
+			return e.Name
+		}
+		return fmt.Sprintf("$col%d", e.Idx+1)
+	case *executor.OuterRef:
+		return e.Name
+	case *executor.ParamRef:
+		return fmt.Sprintf("$%d", e.N)
+	case *executor.Const:
+		if e.Value.IsNull() {
+			return "NULL"
+		}
+		txt := string(types.AppendText(nil, e.Typ, e.Value, types.FormatOptions{}))
+		switch e.Typ.Family {
+		case types.Int2, types.Int4, types.Int8, types.Float8, types.Numeric, types.Bool:
+			if e.Typ.Family == types.Bool {
+				if e.Value.Bool() {
+					return "true"
+				}
+				return "false"
+			}
+			return txt
+		}
+		return "'" + strings.ReplaceAll(txt, "'", "''") + "'::" + e.Typ.String()
+	case *executor.Call:
+		if e.Op != "" && len(e.Args) == 2 {
+			return "(" + FormatExpr(e.Args[0], cols) + " " + e.Op + " " + FormatExpr(e.Args[1], cols) + ")"
+		}
+		if e.Op != "" && len(e.Args) == 1 {
+			return "(" + e.Op + FormatExpr(e.Args[0], cols) + ")"
+		}
+		args := make([]string, len(e.Args))
+		for i, a := range e.Args {
+			args[i] = FormatExpr(a, cols)
+		}
+		return e.Fn.Name + "(" + strings.Join(args, ", ") + ")"
+	case *executor.CastExpr:
+		return "(" + FormatExpr(e.Expr, cols) + ")::" + e.Typ.String()
+	case *executor.And:
+		return "(" + FormatExpr(e.Left, cols) + " AND " + FormatExpr(e.Right, cols) + ")"
+	case *executor.Or:
+		return "(" + FormatExpr(e.Left, cols) + " OR " + FormatExpr(e.Right, cols) + ")"
+	case *executor.Not:
+		return "(NOT " + FormatExpr(e.Expr, cols) + ")"
+	case *executor.IsNullExpr:
+		if e.Not {
+			return "(" + FormatExpr(e.Expr, cols) + " IS NOT NULL)"
+		}
+		return "(" + FormatExpr(e.Expr, cols) + " IS NULL)"
+	case *executor.InList:
+		items := make([]string, len(e.List))
+		for i, it := range e.List {
+			items[i] = FormatExpr(it, cols)
+		}
+		op := "= ANY"
+		if e.Not {
+			op = "<> ALL"
+		}
+		return "(" + FormatExpr(e.Expr, cols) + " " + op + " ('{" + strings.Join(items, ",") + "}'))"
+	}
+	return fmt.Sprintf("%T", e)
+}

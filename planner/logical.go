@@ -1,0 +1,181 @@
+package planner
+
+import (
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/storage"
+	"github.com/vecgres/vecgres/vindex"
+)
+
+// Column describes one output column of a plan node.
+type Column struct {
+	Name     string
+	Type     types.T
+	TableOID uint32 // 0 unless a plain table column
+	ColNum   int16
+	// Table is the range-table alias the column belongs to ("" for computed).
+	Table string
+	// Hidden columns (the row key of DML scans) are not visible to SELECT *.
+	Hidden bool
+}
+
+// Node is a logical plan node. The binder in package sql builds a tree of
+// them; Optimize rewrites the tree with the rules in rules.go; Build turns
+// it into executor operators.
+type Node interface {
+	Columns() []Column
+}
+
+// Scan reads a table. Filter, when set by the filter push-down rule, is
+// evaluated over the table's columns. PKKeys, when set, turns the scan into
+// point lookups of those primary keys.
+type Scan struct {
+	Table   *executor.Table
+	Alias   string
+	Cols    []Column
+	WithKey bool
+	Filter  executor.Expr
+	PKKeys  [][]executor.Expr
+}
+
+// Values is a constant relation (VALUES, SELECT without FROM).
+type Values struct {
+	Rows [][]executor.Expr
+	Cols []Column
+}
+
+// Filter keeps rows satisfying Pred.
+type Filter struct {
+	Input Node
+	Pred  executor.Expr
+}
+
+// Project computes Exprs.
+type Project struct {
+	Input Node
+	Exprs []executor.Expr
+	Cols  []Column
+}
+
+// Aggregate groups and aggregates.
+type Aggregate struct {
+	Input   Node
+	GroupBy []executor.Expr
+	Aggs    []executor.AggSpec
+	Cols    []Column
+}
+
+// Sort orders rows.
+type Sort struct {
+	Input Node
+	Keys  []executor.SortKey
+}
+
+// Limit applies LIMIT/OFFSET.
+type Limit struct {
+	Input         Node
+	Count, Offset executor.Expr
+}
+
+// TopK is Sort followed by Limit, executed with a bounded heap; the
+// top-n rule produces it.
+type TopK struct {
+	Input         Node
+	Keys          []executor.SortKey
+	Count, Offset executor.Expr
+}
+
+// Distinct removes duplicate rows (or rows with equal On expressions).
+type Distinct struct {
+	Input Node
+	On    []executor.Expr
+}
+
+// Join joins two inputs.
+type Join struct {
+	Kind        executor.JoinKind
+	Left, Right Node
+	On          executor.Expr
+	Cols        []Column
+}
+
+// Append concatenates inputs (UNION ALL).
+type Append struct {
+	Inputs []Node
+	Cols   []Column
+}
+
+// Series is generate_series.
+type Series struct {
+	Start, Stop, Step executor.Expr
+	Cols              []Column
+}
+
+// Unnest is unnest(array, ...).
+type Unnest struct {
+	Arrays []executor.Expr
+	Cols   []Column
+}
+
+// Insert, Update and Delete modify a table; their Columns are those of
+// RETURNING (none without it).
+type Insert struct {
+	Input               Node
+	Table               *executor.Table
+	Returning           []executor.Expr
+	Cols                []Column
+	OnConflictDoNothing bool
+	OnConflictUpdate    []executor.Expr
+	OnConflictWhere     executor.Expr
+}
+
+// Update modifies rows; see executor.Update for the shape of Set.
+type Update struct {
+	Input     Node
+	Table     *executor.Table
+	Set       []executor.Expr
+	Returning []executor.Expr
+	Cols      []Column
+}
+
+// Delete removes rows.
+type Delete struct {
+	Input     Node
+	Table     *executor.Table
+	Returning []executor.Expr
+	Cols      []Column
+}
+
+func (n *Scan) Columns() []Column      { return n.Cols }
+func (n *Values) Columns() []Column    { return n.Cols }
+func (n *Filter) Columns() []Column    { return n.Input.Columns() }
+func (n *Project) Columns() []Column   { return n.Cols }
+func (n *Aggregate) Columns() []Column { return n.Cols }
+func (n *Sort) Columns() []Column      { return n.Input.Columns() }
+func (n *Limit) Columns() []Column     { return n.Input.Columns() }
+func (n *TopK) Columns() []Column      { return n.Input.Columns() }
+func (n *Distinct) Columns() []Column  { return n.Input.Columns() }
+func (n *Join) Columns() []Column      { return n.Cols }
+func (n *Append) Columns() []Column    { return n.Cols }
+func (n *Series) Columns() []Column    { return n.Cols }
+func (n *Unnest) Columns() []Column    { return n.Cols }
+func (n *Insert) Columns() []Column    { return n.Cols }
+func (n *Update) Columns() []Column    { return n.Cols }
+func (n *Delete) Columns() []Column    { return n.Cols }
+
+// AnnScan is an index scan of a vector index in distance order: what the
+// ann_topk rule makes of "ORDER BY col <op> q LIMIT k" over a table with a
+// matching vector index. It returns at most Count+Offset rows.
+type AnnScan struct {
+	Scan     *Scan // the table scan it replaces (columns, alias, filter)
+	Index    *storage.IndexDesc
+	Metric   vindex.Metric
+	Column   int
+	Query    executor.Expr
+	Count    executor.Expr
+	Offset   executor.Expr
+	Op       string // operator or function as written, for EXPLAIN
+	Strategy executor.AnnStrategy
+}
+
+func (n *AnnScan) Columns() []Column { return n.Scan.Cols }

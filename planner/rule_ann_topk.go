@@ -1,0 +1,97 @@
+package planner
+
+import (
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/storage"
+	"github.com/vecgres/vecgres/vindex"
+)
+
+// distanceOps maps the pgvector operators and distance functions that an
+// index can serve to the metric they order by.
+var distanceOps = map[string]vindex.Metric{
+	"<->": vindex.L2, "l2_distance": vindex.L2, "vec_l2_distance": vindex.L2,
+	"<=>": vindex.Cosine, "cosine_distance": vindex.Cosine, "vec_cosine_distance": vindex.Cosine,
+	"<#>": vindex.InnerProduct, "vector_negative_inner_product": vindex.InnerProduct, "vec_negative_inner_product": vindex.InnerProduct,
+	"<+>": vindex.L1, "l1_distance": vindex.L1, "vec_l1_distance": vindex.L1,
+}
+
+// exactBelow is the estimated fraction of rows under which a filtered
+// query is answered exactly over the matching rows instead of through the
+// index: with few matches, the exact answer is both cheaper and complete.
+const exactBelow = 0.01
+
+// annTopK rewrites TopK(Project(Scan)) ordered by the distance between a
+// vector column and a row-free query vector, with an index on that column
+// whose operator class matches the operator (as pgvector requires), into
+// an index scan in distance order. The TopK stays on top: it re-sorts the
+// few rows by the exact distance and applies OFFSET. Preconditions that
+// fail leave the plan unchanged (exact top-k).
+func annTopK(o *Optimizer, n Node) Node {
+	t, ok := n.(*TopK)
+	if !ok || len(t.Keys) == 0 || t.Keys[0].Desc || t.Count == nil {
+		return n
+	}
+	p, ok := t.Input.(*Project)
+	if !ok {
+		return n
+	}
+	s, ok := p.Input.(*Scan)
+	if !ok || s.PKKeys != nil {
+		return n
+	}
+	key, ok := t.Keys[0].Expr.(*executor.ColRef)
+	if !ok || key.Idx >= len(p.Exprs) {
+		return n
+	}
+	call, ok := p.Exprs[key.Idx].(*executor.Call)
+	if !ok || len(call.Args) != 2 {
+		return n
+	}
+	opName := call.Op
+	if opName == "" {
+		opName = call.Fn.Name
+	}
+	metric, ok := distanceOps[opName]
+	if !ok {
+		return n
+	}
+	col, query := -1, executor.Expr(nil)
+	for i := 0; i < 2; i++ {
+		if c, ok := call.Args[i].(*executor.ColRef); ok && isRowFree(call.Args[1-i]) {
+			col, query = c.Idx, call.Args[1-i]
+		}
+	}
+	if col < 0 {
+		return n
+	}
+	ix := matchingIndex(s.Table.Desc, col, metric)
+	if ix == nil {
+		return n
+	}
+	strategy := executor.AnnPlain
+	if s.Filter != nil {
+		strategy = executor.AnnFilterAware
+		if o.Selectivity != nil && o.Selectivity(s.Table, s.Filter) < exactBelow {
+			strategy = executor.AnnExact
+		}
+	}
+	ann := &AnnScan{Scan: s, Index: ix, Metric: metric, Column: col, Query: query, Count: t.Count, Offset: t.Offset,
+		Op: opName, Strategy: strategy}
+	p.Input = ann
+	return t
+}
+
+// matchingIndex finds a vector index on column col whose operator class
+// orders by metric.
+func matchingIndex(t *storage.TableDesc, col int, metric vindex.Metric) *storage.IndexDesc {
+	for i := range t.Indexes {
+		ix := &t.Indexes[i]
+		if !executor.IsVectorIndex(ix) || len(ix.Columns) != 1 || ix.Columns[0] != col {
+			continue
+		}
+		if m, ok := executor.OpclassMetric(ix.Opclasses[0]); ok && m == metric {
+			return ix
+		}
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package planner
+
+import "github.com/vecgres/vecgres/executor"
+
+// A Rule rewrites one node (its children already rewritten) and returns
+// the node to use instead, or the same node when its preconditions fail.
+type Rule struct {
+	Name  string
+	Apply func(o *Optimizer, n Node) Node
+}
+
+// rules is the ordered list of rewrite rules; this slice is the only place
+// their order is decided. Filters are pushed into scans before access paths
+// are chosen, and top-k forms last because it consumes Sort+Limit pairs the
+// earlier rules leave in place.
+var rules = []Rule{
+	{Name: "push_filter_into_scan", Apply: pushFilterIntoScan},
+	{Name: "pk_point_lookup", Apply: pkPointLookup},
+	{Name: "sort_limit_to_topk", Apply: sortLimitToTopK},
+	{Name: "ann_topk", Apply: annTopK},
+}
+
+// Optimizer applies the rules to a plan. It carries what rules may consult.
+type Optimizer struct {
+	// Selectivity estimates the fraction of a table's rows passing a
+	// filter (nil: no statistics; rules assume a filter passes half).
+	Selectivity func(t *executor.Table, filter executor.Expr) float64
+}
+
+// Optimize rewrites the plan with every rule in order.
+func (o *Optimizer) Optimize(n Node) Node {
+	for _, r := range rules {
+		n = transformUp(n, func(x Node) Node { return r.Apply(o, x) })
+	}
+	return n
+}

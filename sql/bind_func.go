@@ -1,0 +1,437 @@
+package sql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/executor/builtin"
+	"github.com/vecgres/vecgres/planner"
+	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/sql/tree"
+	"github.com/vecgres/vecgres/sql/types"
+)
+
+type builtinFunc = builtin.Func
+
+func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
+	name := lower(e.Name)
+	if e.Over != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "window functions are not supported yet")
+	}
+	if b.lib.IsAggregate(name) {
+		if sc == nil || sc.agg == nil {
+			return nil, pgerr.Newf(pgerr.GroupingError, "aggregate functions are not allowed here")
+		}
+		return b.aggregateCall(sc, e)
+	}
+	switch name {
+	case "coalesce", "greatest", "least":
+		args, err := b.exprList(sc, e.Args)
+		if err != nil {
+			return nil, err
+		}
+		t, coerced, err := b.commonType(args, strings.ToUpper(name))
+		if err != nil {
+			return nil, err
+		}
+		if name == "coalesce" {
+			return &executor.Coalesce{Args: coerced, Typ: t}, nil
+		}
+		return &executor.Greatest{Args: coerced, Typ: t, Least: name == "least"}, nil
+	case "nullif":
+		if len(e.Args) != 2 {
+			break
+		}
+		l, r, fn, err := b.comparison(sc, "=", e.Args[0], e.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		eq := &executor.Call{Fn: fn, Args: []executor.Expr{l, r}, Typ: types.BoolType, Op: "="}
+		return &executor.CaseExpr{Whens: []executor.CaseWhen{{Cond: eq, Result: &executor.Const{Typ: l.Type()}}}, Else: l, Typ: l.Type()}, nil
+	case "nextval":
+		if len(e.Args) == 1 {
+			if s, ok := e.Args[0].(*tree.StringLit); ok {
+				return &executor.NextVal{Seq: s.Value, Typ: types.Int8Type}, nil
+			}
+			if c, ok := e.Args[0].(*tree.Cast); ok {
+				if s, ok := c.Expr.(*tree.StringLit); ok {
+					return &executor.NextVal{Seq: s.Value, Typ: types.Int8Type}, nil
+				}
+			}
+		}
+	}
+	args, err := b.exprList(sc, e.Args)
+	if err != nil {
+		return nil, err
+	}
+	fn, err := b.lib.ResolveFunc(name, argTypes(args))
+	if err != nil {
+		return nil, err
+	}
+	if args, err = b.callArgs(fn.Params, fn.Variadic, args); err != nil {
+		return nil, err
+	}
+	return b.foldCall(&executor.Call{Fn: fn, Args: args, Typ: returnType(fn.Return, fn.ReturnFn, args)})
+}
+
+func (b *binder) exprList(sc *scope, es []tree.Expr) ([]executor.Expr, error) {
+	out := make([]executor.Expr, len(es))
+	for i, e := range es {
+		x, err := b.expr(sc, e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// aggContext is the state of binding the outputs of an aggregating query:
+// expressions over the Aggregate node's output row, which is the GROUP BY
+// values followed by the aggregate results.
+type aggContext struct {
+	from      *scope
+	groupBy   []executor.Expr
+	groupKeys []string
+	aggs      []executor.AggSpec
+	aggKeys   []string
+}
+
+func (b *binder) aggregateCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
+	ac := sc.agg
+	inner := ac.from
+	args, err := b.exprList(inner, e.Args)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range args {
+		args[i] = b.defaultUnknown(a)
+	}
+	agg, err := b.lib.ResolveAggregate(lower(e.Name), argTypes(args), e.Star)
+	if err != nil {
+		return nil, err
+	}
+	if args, err = b.callArgs(agg.Params, false, args); err != nil {
+		return nil, err
+	}
+	spec := executor.AggSpec{Agg: agg, Args: args, Distinct: e.Distinct}
+	if e.Filter != nil {
+		if spec.Filter, err = b.boolExpr(inner, e.Filter, "FILTER"); err != nil {
+			return nil, err
+		}
+	}
+	typ := agg.Return
+	if agg.ReturnFn != nil {
+		typ = agg.ReturnFn(argTypes(args))
+	}
+	key := fmt.Sprintf("%s|%v|%v|%s", agg.Name, e.Distinct, e.Star, exprKeys(args))
+	if spec.Filter != nil {
+		key += "|f" + exprKey(spec.Filter)
+	}
+	for i, k := range ac.aggKeys {
+		if k == key {
+			return &executor.ColRef{Idx: len(ac.groupBy) + i, Typ: typ, Name: lower(e.Name)}, nil
+		}
+	}
+	ac.aggs = append(ac.aggs, spec)
+	ac.aggKeys = append(ac.aggKeys, key)
+	return &executor.ColRef{Idx: len(ac.groupBy) + len(ac.aggs) - 1, Typ: typ, Name: lower(e.Name)}, nil
+}
+
+// matchGroup reports whether e (not containing aggregates) equals a GROUP
+// BY expression, returning a reference to that group column.
+func (b *binder) matchGroup(sc *scope, e tree.Expr) (executor.Expr, bool, error) {
+	ac := sc.agg
+	if containsAggregate(b, e) {
+		return nil, false, nil
+	}
+	switch e.(type) {
+	case *tree.NumberLit, *tree.StringLit, *tree.NullLit, *tree.BoolLit, *tree.Param, *tree.Subquery, *tree.Exists:
+		return nil, false, nil
+	}
+	x, err := b.expr(ac.from, e)
+	if err != nil {
+		if _, ok := e.(*tree.ColumnRef); ok {
+			return nil, false, err
+		}
+		return nil, false, nil
+	}
+	k := exprKey(x)
+	for i, gk := range ac.groupKeys {
+		if gk == k {
+			return &executor.ColRef{Idx: i, Typ: x.Type(), Name: colName(x)}, true, nil
+		}
+	}
+	if cr, ok := e.(*tree.ColumnRef); ok {
+		return nil, false, groupingError(cr)
+	}
+	return nil, false, nil
+}
+
+func colName(e executor.Expr) string {
+	if c, ok := e.(*executor.ColRef); ok {
+		return c.Name
+	}
+	return ""
+}
+
+// containsAggregate reports whether e calls an aggregate outside subqueries.
+func containsAggregate(b *binder, e tree.Expr) bool {
+	found := false
+	walkExpr(e, func(x tree.Expr) bool {
+		if f, ok := x.(*tree.FuncCall); ok && f.Over == nil && b.lib.IsAggregate(lower(f.Name)) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// walkExpr calls f on e and its sub-expressions (not entering subqueries)
+// while f returns true.
+func walkExpr(e tree.Expr, f func(tree.Expr) bool) {
+	if e == nil || !f(e) {
+		return
+	}
+	switch e := e.(type) {
+	case *tree.BinaryOp:
+		walkExpr(e.Left, f)
+		walkExpr(e.Right, f)
+	case *tree.UnaryOp:
+		walkExpr(e.Expr, f)
+	case *tree.IsNull:
+		walkExpr(e.Expr, f)
+	case *tree.IsBool:
+		walkExpr(e.Expr, f)
+	case *tree.FuncCall:
+		for _, a := range e.Args {
+			walkExpr(a, f)
+		}
+	case *tree.Cast:
+		walkExpr(e.Expr, f)
+	case *tree.Between:
+		walkExpr(e.Expr, f)
+		walkExpr(e.Lo, f)
+		walkExpr(e.Hi, f)
+	case *tree.InList:
+		walkExpr(e.Expr, f)
+		for _, a := range e.List {
+			walkExpr(a, f)
+		}
+	case *tree.Case:
+		walkExpr(e.Operand, f)
+		for _, w := range e.Whens {
+			walkExpr(w.Cond, f)
+			walkExpr(w.Result, f)
+		}
+		walkExpr(e.Else, f)
+	case *tree.ArrayLit:
+		for _, a := range e.Elems {
+			walkExpr(a, f)
+		}
+	case *tree.Collate:
+		walkExpr(e.Expr, f)
+	case *tree.Quantified:
+		walkExpr(e.Left, f)
+		walkExpr(e.Right, f)
+	case *tree.Subscript:
+		walkExpr(e.Expr, f)
+		walkExpr(e.Index, f)
+	case *tree.InSubquery:
+		walkExpr(e.Expr, f)
+	}
+}
+
+// exprKey is a structural fingerprint of a bound expression: equal keys
+// mean equal expressions (GROUP BY matching, aggregate de-duplication).
+func exprKey(e executor.Expr) string {
+	switch e := e.(type) {
+	case *executor.ColRef:
+		return fmt.Sprintf("c%d", e.Idx)
+	case *executor.OuterRef:
+		return fmt.Sprintf("o%d.%d", e.Depth, e.Idx)
+	case *executor.ParamRef:
+		return fmt.Sprintf("$%d", e.N)
+	case *executor.Const:
+		return fmt.Sprintf("k%s:%x", e.Typ, types.AppendKey(nil, e.Typ, e.Value, false))
+	case *executor.Call:
+		return fmt.Sprintf("f%p(%s)", e.Fn, exprKeys(e.Args))
+	case *executor.CastExpr:
+		return fmt.Sprintf("cast(%s,%s)", exprKey(e.Expr), e.Typ)
+	case *executor.And:
+		return "and(" + exprKey(e.Left) + "," + exprKey(e.Right) + ")"
+	case *executor.Or:
+		return "or(" + exprKey(e.Left) + "," + exprKey(e.Right) + ")"
+	case *executor.Not:
+		return "not(" + exprKey(e.Expr) + ")"
+	}
+	return fmt.Sprintf("%T%p", e, e)
+}
+
+func exprKeys(es []executor.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = exprKey(e)
+	}
+	return strings.Join(parts, ",")
+}
+
+// subqueryScope makes the scope an inner query sees: its own FROM
+// columns, with the enclosing scope as parent.
+func (b *binder) bindSubquery(sc *scope, sel *tree.Select) (planner.Node, bool, error) {
+	outer := sc
+	if outer != nil && outer.agg != nil {
+		// NB: inside an aggregating query, a subquery sees the FROM rows.
+		outer = outer.agg.from
+	}
+	marker := &scope{parent: outer}
+	node, err := b.selectStmt(marker, sel)
+	if err != nil {
+		return nil, false, err
+	}
+	return node, marker.correlated || (outer != nil && outer.correlated), nil
+}
+
+func (b *binder) subqueryExpr(sc *scope, e *tree.Subquery) (executor.Expr, error) {
+	node, corr, err := b.bindSubquery(sc, e.Select)
+	if err != nil {
+		return nil, err
+	}
+	cols := node.Columns()
+	if len(cols) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "subquery must return only one column")
+	}
+	op, err := b.buildPlan(node)
+	if err != nil {
+		return nil, err
+	}
+	mode, typ := executor.ScalarSubquery, cols[0].Type
+	if e.Array {
+		mode, typ = executor.ArraySubquery, types.ArrayOf(cols[0].Type)
+	}
+	return &executor.Subquery{Plan: op, Mode: mode, Typ: typ, Correlated: corr}, nil
+}
+
+func (b *binder) existsExpr(sc *scope, e *tree.Exists) (executor.Expr, error) {
+	node, corr, err := b.bindSubquery(sc, e.Select)
+	if err != nil {
+		return nil, err
+	}
+	op, err := b.buildPlan(node)
+	if err != nil {
+		return nil, err
+	}
+	return &executor.Subquery{Plan: op, Mode: executor.ExistsSubquery, Typ: types.BoolType, Correlated: corr, Not: e.Not}, nil
+}
+
+func (b *binder) inSubquery(sc *scope, e *tree.InSubquery) (executor.Expr, error) {
+	return b.anySubquery(sc, "=", e.Expr, e.Select, false, e.Not, executor.InSubquery)
+}
+
+func (b *binder) anySubquery(sc *scope, op string, left tree.Expr, sel *tree.Select, all, not bool, mode executor.SubqueryMode) (executor.Expr, error) {
+	x, err := b.expr(sc, left)
+	if err != nil {
+		return nil, err
+	}
+	node, corr, err := b.bindSubquery(sc, sel)
+	if err != nil {
+		return nil, err
+	}
+	cols := node.Columns()
+	if len(cols) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
+	}
+	probe := &executor.Const{Typ: cols[0].Type}
+	l, _, fn, err := b.compareBound(op, x, probe)
+	if err != nil {
+		return nil, err
+	}
+	if !fn.Params[1].Equal(cols[0].Type) {
+		node = castColumn(node, 0, fn.Params[1])
+	}
+	op2, err := b.buildPlan(node)
+	if err != nil {
+		return nil, err
+	}
+	return &executor.Subquery{Plan: op2, Mode: mode, Typ: types.BoolType, Correlated: corr, Left: l, Cmp: fn, All: all, Not: not}, nil
+}
+
+// castColumn wraps node in a projection casting column i to t.
+func castColumn(node planner.Node, i int, t types.T) planner.Node {
+	cols := node.Columns()
+	exprs := make([]executor.Expr, len(cols))
+	out := make([]planner.Column, len(cols))
+	copy(out, cols)
+	for j, c := range cols {
+		exprs[j] = &executor.ColRef{Idx: j, Typ: c.Type, Name: c.Name}
+	}
+	exprs[i] = &executor.CastExpr{Expr: exprs[i], Typ: t}
+	out[i].Type = t
+	return &planner.Project{Input: node, Exprs: exprs, Cols: out}
+}
+
+func (b *binder) quantified(sc *scope, e *tree.Quantified) (executor.Expr, error) {
+	if e.Select != nil {
+		return b.anySubquery(sc, e.Op, e.Left, e.Select, e.All, false, executor.AnySubquery)
+	}
+	x, err := b.expr(sc, e.Left)
+	if err != nil {
+		return nil, err
+	}
+	arr, err := b.expr(sc, e.Right)
+	if err != nil {
+		return nil, err
+	}
+	if isUnknown(arr) {
+		// '{1,2}' or $1: an array of the left operand's type.
+		et := x.Type()
+		if et.Family == types.Unknown {
+			et = types.TextType
+			if x, err = b.coerce(x, et); err != nil {
+				return nil, err
+			}
+		}
+		if arr, err = b.coerce(arr, types.ArrayOf(et)); err != nil {
+			return nil, err
+		}
+	}
+	elem, ok := arr.Type().ElemType()
+	if !ok {
+		return nil, pgerr.New(pgerr.DatatypeMismatch, "op ANY/ALL (array) requires array on right side")
+	}
+	l, _, fn, err := b.compareBound(e.Op, x, &executor.Const{Typ: elem})
+	if err != nil {
+		return nil, err
+	}
+	if !fn.Params[1].Equal(elem) {
+		if arr, err = b.coerce(arr, types.ArrayOf(fn.Params[1])); err != nil {
+			return nil, err
+		}
+	}
+	return &executor.AnyArray{Left: l, Right: arr, Cmp: fn, All: e.All}, nil
+}
+
+// subscriptExpr is arr[i] with PostgreSQL's 1-based indexing; out of range
+// gives NULL.
+type subscriptExpr struct {
+	arr, idx executor.Expr
+	typ      types.T
+}
+
+func (s *subscriptExpr) Type() types.T { return s.typ }
+
+func (s *subscriptExpr) Eval(ctx *executor.Ctx, row []types.Datum) (types.Datum, error) {
+	a, err := s.arr.Eval(ctx, row)
+	if err != nil || a.IsNull() {
+		return types.Null, err
+	}
+	i, err := s.idx.Eval(ctx, row)
+	if err != nil || i.IsNull() {
+		return types.Null, err
+	}
+	if i.I < 1 || i.I > int64(len(a.Arr)) {
+		return types.Null, nil
+	}
+	return a.Arr[i.I-1], nil
+}

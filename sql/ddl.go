@@ -1,0 +1,347 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/sql/tree"
+	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/storage"
+)
+
+// markCatalogWrite records that this transaction changed the catalog.
+func (s *Session) markCatalogWrite() { s.catDirty = true }
+
+func (s *Session) createTable(st *tree.CreateTable) (*Result, error) {
+	if st.AsSelect != nil {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "CREATE TABLE AS is not supported yet")
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	if st.Table.Schema != "" && st.Table.Schema != "public" {
+		return nil, pgerr.Newf(pgerr.InvalidSchemaName, "schema %q does not exist", st.Table.Schema)
+	}
+	name := st.Table.Name
+	if existing, _ := cat.table("", name); existing != nil || indexExists(cat, name) {
+		if st.IfNotExists {
+			s.notice(pgerr.DuplicateTable, fmt.Sprintf("relation %q already exists, skipping", name))
+			return tagResult(s, "CREATE TABLE"), nil
+		}
+		return nil, pgerr.Newf(pgerr.DuplicateTable, "relation %q already exists", name)
+	}
+	desc := &storage.TableDesc{DBID: cat.db.ID, Schema: "public", Name: name}
+	var pk []string
+	var uniques [][]string
+	for _, cd := range st.Columns {
+		for _, c := range desc.Columns {
+			if c.Name == cd.Name {
+				return nil, pgerr.Newf(pgerr.DuplicateColumn, "column %q specified more than once", cd.Name)
+			}
+		}
+		col, err := s.columnDesc(name, cd)
+		if err != nil {
+			return nil, err
+		}
+		desc.Columns = append(desc.Columns, col)
+		if cd.PrimaryKey {
+			if pk != nil {
+				return nil, pgerr.Newf(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", name)
+			}
+			pk = []string{cd.Name}
+		}
+		if cd.Unique {
+			uniques = append(uniques, []string{cd.Name})
+		}
+	}
+	if st.PrimaryKey != nil {
+		if pk != nil {
+			return nil, pgerr.Newf(pgerr.InvalidTableDefinition, "multiple primary keys for table %q are not allowed", name)
+		}
+		pk = st.PrimaryKey
+	}
+	uniques = append(uniques, st.Uniques...)
+	ordinals := func(cols []string) ([]int, error) {
+		var out []int
+		for _, c := range cols {
+			i := descColumn(desc, c)
+			if i < 0 {
+				return nil, pgerr.Newf(pgerr.UndefinedColumn, "column %q named in key does not exist", c)
+			}
+			out = append(out, i)
+		}
+		return out, nil
+	}
+	if pk != nil {
+		ords, err := ordinals(pk)
+		if err != nil {
+			return nil, err
+		}
+		desc.PrimaryKey = ords
+		for _, o := range ords {
+			desc.Columns[o].NotNull = true
+		}
+		desc.Indexes = append(desc.Indexes, storage.IndexDesc{Name: name + "_pkey", Columns: ords, Unique: true, Primary: true, Method: "btree"})
+	}
+	for _, u := range uniques {
+		ords, err := ordinals(u)
+		if err != nil {
+			return nil, err
+		}
+		desc.Indexes = append(desc.Indexes, storage.IndexDesc{Name: name + "_" + strings.Join(u, "_") + "_key", Columns: ords, Unique: true, Method: "btree"})
+	}
+	// Defaults must bind against the new table's types.
+	tmp, err := executor.NewTable(desc)
+	if err != nil {
+		return nil, err
+	}
+	b := newBinder(s, cat, nil, "")
+	for i := range desc.Columns {
+		if desc.Columns[i].Default != "" && desc.Columns[i].Serial == "" {
+			if _, err := b.columnDefault(tmp, i); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := storage.CreateTable(s.txn, desc); err != nil {
+		return nil, err
+	}
+	s.markCatalogWrite()
+	return tagResult(s, "CREATE TABLE"), nil
+}
+
+func descColumn(t *storage.TableDesc, name string) int {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// columnDesc turns a column definition into its stored form; serial types
+// become integer columns with a sequence default, as in PostgreSQL.
+func (s *Session) columnDesc(table string, cd tree.ColumnDef) (storage.ColumnDesc, error) {
+	tn := cd.Type
+	serial := ""
+	switch tn.Name {
+	case "serial", "serial4":
+		tn.Name, serial = "int4", "serial"
+	case "bigserial", "serial8":
+		tn.Name, serial = "int8", "serial"
+	case "smallserial", "serial2":
+		tn.Name, serial = "int2", "serial"
+	}
+	t, err := types.ParseTypeName(tn.Name, tn.Mods, tn.ArrayDims)
+	if err != nil {
+		return storage.ColumnDesc{}, err
+	}
+	col := storage.ColumnDesc{Name: cd.Name, TypeOID: t.OID(), Typmod: t.Typmod, NotNull: cd.NotNull || cd.PrimaryKey}
+	if t.Family == types.Array {
+		col.Typmod = -1
+	}
+	if serial != "" {
+		seq := table + "_" + cd.Name + "_seq"
+		col.Serial = seq
+		col.NotNull = true
+		col.Default = "nextval('" + seq + "'::regclass)"
+	} else if cd.Default != nil {
+		col.Default = tree.FormatExpr(cd.Default)
+	}
+	return col, nil
+}
+
+// indexByName finds an index of the current database by name.
+func (c *catalogView) indexByName(name string) (*storage.TableDesc, *storage.IndexDesc) {
+	for _, t := range c.cat.Tables(c.db.ID) {
+		for i := range t.Indexes {
+			if t.Indexes[i].Name == name {
+				return t, &t.Indexes[i]
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (s *Session) dropTable(st *tree.DropTable) (*Result, error) {
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	var descs []*storage.TableDesc
+	for _, tn := range st.Tables {
+		t, err := cat.table(tn.Schema, tn.Name)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			if st.IfExists {
+				s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("table %q does not exist, skipping", tn.Name))
+				continue
+			}
+			return nil, pgerr.Newf(pgerr.UndefinedTable, "table %q does not exist", tn.Name)
+		}
+		descs = append(descs, t.Desc)
+	}
+	for _, d := range descs {
+		if err := storage.DropTable(s.txn, d); err != nil {
+			return nil, err
+		}
+	}
+	if len(descs) > 0 {
+		s.markCatalogWrite()
+	}
+	return tagResult(s, "DROP TABLE"), nil
+}
+
+func (s *Session) truncate(st *tree.Truncate) (*Result, error) {
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	for _, tn := range st.Tables {
+		t, err := cat.table(tn.Schema, tn.Name)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", tn.Name)
+		}
+		p := storage.TableRowPrefix(t.Desc.ID)
+		if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
+			return nil, err
+		}
+		for _, ix := range t.Desc.Indexes {
+			p := storage.IndexPrefix(t.Desc.ID, ix.ID)
+			if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return tagResult(s, "TRUNCATE TABLE"), nil
+}
+
+func (s *Session) createExtension(st *tree.CreateExtension) (*Result, error) {
+	if st.Name != "vector" {
+		return nil, pgerr.Newf(pgerr.FeatureNotSupported, "extension %q is not available", st.Name).
+			WithHint("vecgres provides the \"vector\" extension (pgvector) built in.")
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	if cat.hasExtension(st.Name) {
+		if st.IfNotExists {
+			s.notice(pgerr.DuplicateObject, fmt.Sprintf("extension %q already exists, skipping", st.Name))
+			return tagResult(s, "CREATE EXTENSION"), nil
+		}
+		return nil, pgerr.Newf(pgerr.DuplicateObject, "extension %q already exists", st.Name)
+	}
+	db := *cat.db
+	db.Extensions = append(append([]string(nil), db.Extensions...), st.Name)
+	if err := storage.PutDatabase(s.txn, &db); err != nil {
+		return nil, err
+	}
+	s.markCatalogWrite()
+	return tagResult(s, "CREATE EXTENSION"), nil
+}
+
+func (s *Session) dropExtension(st *tree.DropExtension) (*Result, error) {
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	if !cat.hasExtension(st.Name) {
+		if st.IfExists {
+			s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("extension %q does not exist, skipping", st.Name))
+			return tagResult(s, "DROP EXTENSION"), nil
+		}
+		return nil, pgerr.Newf(pgerr.UndefinedObject, "extension %q does not exist", st.Name)
+	}
+	db := *cat.db
+	db.Extensions = nil
+	for _, x := range cat.db.Extensions {
+		if x != st.Name {
+			db.Extensions = append(db.Extensions, x)
+		}
+	}
+	if err := storage.PutDatabase(s.txn, &db); err != nil {
+		return nil, err
+	}
+	s.markCatalogWrite()
+	return tagResult(s, "DROP EXTENSION"), nil
+}
+
+func (s *Session) createDatabase(st *tree.CreateDatabase) (*Result, error) {
+	if s.explicit {
+		return nil, pgerr.New(pgerr.ActiveSQLTransaction, "CREATE DATABASE cannot run inside a transaction block")
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	if cat.cat.Database(st.Name) != nil {
+		return nil, pgerr.Newf(pgerr.DuplicateDatabase, "database %q already exists", st.Name)
+	}
+	if _, err := storage.CreateDatabase(s.txn, st.Name); err != nil {
+		return nil, err
+	}
+	s.markCatalogWrite()
+	return tagResult(s, "CREATE DATABASE"), nil
+}
+
+func (s *Session) dropDatabase(st *tree.DropDatabase) (*Result, error) {
+	if s.explicit {
+		return nil, pgerr.New(pgerr.ActiveSQLTransaction, "DROP DATABASE cannot run inside a transaction block")
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	db := cat.cat.Database(st.Name)
+	if db == nil {
+		if st.IfExists {
+			s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("database %q does not exist, skipping", st.Name))
+			return tagResult(s, "DROP DATABASE"), nil
+		}
+		return nil, pgerr.Newf(pgerr.InvalidCatalogName, "database %q does not exist", st.Name)
+	}
+	if db.ID == cat.db.ID {
+		return nil, pgerr.New(pgerr.ObjectInUse, "cannot drop the currently open database")
+	}
+	if err := storage.DropDatabase(s.txn, db); err != nil {
+		return nil, err
+	}
+	s.markCatalogWrite()
+	return tagResult(s, "DROP DATABASE"), nil
+}
+
+// analyze is ANALYZE: statistics for the planner's selectivity estimates
+// are gathered by scanning each table.
+func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	if st.Table != nil {
+		t, err := cat.table(st.Table.Schema, st.Table.Name)
+		if err != nil {
+			return nil, err
+		}
+		if t == nil {
+			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
+		}
+	}
+	return tagResult(s, "ANALYZE"), nil
+}
+
+var _ = context.Background
+
+func indexExists(cat *catalogView, name string) bool {
+	_, ix := cat.indexByName(name)
+	return ix != nil
+}

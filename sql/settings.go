@@ -1,0 +1,294 @@
+package sql
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vecgres/vecgres/sql/pgerr"
+)
+
+// ServerVersion is what clients see as server_version. Drivers gate
+// features on it (psql picks catalog query variants by major version), so
+// it names the PostgreSQL release whose behaviour vecgres reproduces.
+const ServerVersion = "15.8"
+
+// VersionString is the text of version().
+const VersionString = "PostgreSQL 15.8 (vecgres 0.1.0) on x86_64-pc-linux-gnu, compiled by Go, 64-bit"
+
+// setting describes one configuration parameter.
+type setting struct {
+	name       string // canonical spelling (ParameterStatus uses it)
+	def        string
+	reportable bool // sent in ParameterStatus at startup and on change
+	// check validates and normalises a new value; nil accepts anything.
+	check func(v string) (string, error)
+}
+
+// settingsTable lists the parameters vecgres knows, with PostgreSQL's
+// defaults. Names are matched case-insensitively. Custom dotted names
+// (myapp.x) are accepted as placeholders, as PostgreSQL does.
+var settingsTable = []setting{
+	{name: "application_name", reportable: true},
+	{name: "client_encoding", def: "UTF8", reportable: true, check: checkEncoding},
+	{name: "DateStyle", def: "ISO, MDY", reportable: true, check: checkDateStyle},
+	{name: "default_transaction_read_only", def: "off", reportable: true, check: checkBool},
+	{name: "in_hot_standby", def: "off", reportable: true, check: readOnlySetting},
+	{name: "integer_datetimes", def: "on", reportable: true, check: readOnlySetting},
+	{name: "IntervalStyle", def: "postgres", reportable: true},
+	{name: "is_superuser", def: "on", reportable: true, check: readOnlySetting},
+	{name: "server_encoding", def: "UTF8", reportable: true, check: readOnlySetting},
+	{name: "server_version", def: ServerVersion, reportable: true, check: readOnlySetting},
+	{name: "session_authorization", def: "postgres", reportable: true},
+	{name: "standard_conforming_strings", def: "on", reportable: true, check: checkBool},
+	{name: "TimeZone", def: "UTC", reportable: true, check: checkTimeZone},
+	{name: "extra_float_digits", def: "1", check: checkIntRange(-15, 3)},
+	{name: "search_path", def: `"$user", public`},
+	{name: "transaction_isolation", def: "read committed"},
+	{name: "default_transaction_isolation", def: "read committed"},
+	{name: "max_identifier_length", def: "63", check: readOnlySetting},
+	{name: "server_version_num", def: "150008", check: readOnlySetting},
+	{name: "statement_timeout", def: "0"},
+	{name: "lock_timeout", def: "0"},
+	{name: "idle_in_transaction_session_timeout", def: "0"},
+	{name: "client_min_messages", def: "notice"},
+	{name: "bytea_output", def: "hex"},
+	{name: "timezone_abbreviations", def: "Default"},
+	{name: "datestyle", def: "ISO, MDY"},
+	{name: "geqo", def: "on"},
+	{name: "jit", def: "off"},
+	{name: "row_security", def: "on"},
+	{name: "synchronous_commit", def: "on"},
+	{name: "work_mem", def: "4MB"},
+	{name: "maintenance_work_mem", def: "64MB"},
+	{name: "max_parallel_workers_per_gather", def: "2"},
+	{name: "max_parallel_maintenance_workers", def: "2"},
+	{name: "enable_seqscan", def: "on", check: checkBool},
+	{name: "enable_indexscan", def: "on", check: checkBool},
+	{name: "max_index_keys", def: "32", check: readOnlySetting},
+	// pgvector's parameters, with its defaults and ranges.
+	{name: "hnsw.ef_search", def: "40", check: checkIntRange(1, 1000)},
+	{name: "hnsw.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order", "strict_order")},
+	{name: "hnsw.max_scan_tuples", def: "20000", check: checkIntRange(1, 2147483647)},
+	{name: "hnsw.scan_mem_multiplier", def: "1", check: checkIntRange(1, 1000)},
+	{name: "ivfflat.probes", def: "1", check: checkIntRange(1, 32768)},
+	{name: "ivfflat.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order")},
+	{name: "ivfflat.max_probes", def: "32768", check: checkIntRange(1, 32768)},
+	// vecgres's own index types, in the same style.
+	{name: "ivf_pq.probes", def: "8", check: checkIntRange(1, 32768)},
+	{name: "ivf_pq.rerank", def: "4", check: checkIntRange(1, 1000)},
+	{name: "ivf_pq.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order")},
+	{name: "annoy.search_k", def: "-1", check: checkIntRange(-1, 2147483647)},
+	{name: "annoy.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order")},
+}
+
+func lookupSetting(name string) (*setting, bool) {
+	for i := range settingsTable {
+		if strings.EqualFold(settingsTable[i].name, name) {
+			return &settingsTable[i], true
+		}
+	}
+	return nil, false
+}
+
+// settings is a session's parameter values: session-level values plus
+// SET LOCAL overrides that end with the transaction.
+type settings struct {
+	vals    map[string]string // key: lower-case name
+	local   map[string]string // SET LOCAL values, cleared at transaction end
+	changed map[string]bool   // reportable parameters changed since last report
+}
+
+func newSettings() *settings {
+	s := &settings{vals: map[string]string{}, local: map[string]string{}, changed: map[string]bool{}}
+	for _, st := range settingsTable {
+		s.vals[strings.ToLower(st.name)] = st.def
+	}
+	return s
+}
+
+// get returns the current value of name.
+func (s *settings) get(name string) (string, bool) {
+	k := strings.ToLower(name)
+	if v, ok := s.local[k]; ok {
+		return v, true
+	}
+	v, ok := s.vals[k]
+	return v, ok
+}
+
+// set assigns name; local values last until the transaction ends.
+func (s *settings) set(name, value string, local bool) error {
+	k := strings.ToLower(name)
+	st, known := lookupSetting(name)
+	if !known && !strings.Contains(k, ".") {
+		return pgerr.Newf(pgerr.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	if known && st.check != nil {
+		v, err := st.check(value)
+		if err != nil {
+			if pe := pgerr.From(err); pe.Code == pgerr.CantChange {
+				return pgerr.Newf(pgerr.CantChange, "parameter %q cannot be changed", name)
+			}
+			return pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for parameter %q: %q", name, value).WithDetail(pgerr.From(err).Message)
+		}
+		value = v
+	}
+	if local {
+		s.local[k] = value
+	} else {
+		s.vals[k] = value
+	}
+	if known && st.reportable {
+		s.changed[st.name] = true
+	}
+	return nil
+}
+
+// reset restores name's default ("all" resets everything).
+func (s *settings) reset(name string) error {
+	if strings.EqualFold(name, "all") {
+		for _, st := range settingsTable {
+			if st.check == nil || !isReadOnly(st) {
+				_ = s.set(st.name, st.def, false)
+			}
+		}
+		return nil
+	}
+	st, ok := lookupSetting(name)
+	if !ok {
+		if strings.Contains(name, ".") {
+			delete(s.vals, strings.ToLower(name))
+			return nil
+		}
+		return pgerr.Newf(pgerr.UndefinedObject, "unrecognized configuration parameter %q", name)
+	}
+	return s.set(st.name, st.def, false)
+}
+
+func isReadOnly(st setting) bool {
+	_, err := st.check("")
+	return pgerr.CodeOf(err) == pgerr.CantChange && st.def != ""
+}
+
+// endTxn drops SET LOCAL values.
+func (s *settings) endTxn() {
+	for k := range s.local {
+		if st, ok := lookupSetting(k); ok && st.reportable {
+			s.changed[st.name] = true
+		}
+	}
+	s.local = map[string]string{}
+}
+
+// takeChanged returns the reportable parameters changed since last call.
+func (s *settings) takeChanged() []ParamStatus {
+	var out []ParamStatus
+	for name := range s.changed {
+		v, _ := s.get(name)
+		out = append(out, ParamStatus{Name: name, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	s.changed = map[string]bool{}
+	return out
+}
+
+// reportable lists every reportable parameter with its value, for startup.
+func (s *settings) reportable() []ParamStatus {
+	var out []ParamStatus
+	for _, st := range settingsTable {
+		if st.reportable {
+			v, _ := s.get(st.name)
+			out = append(out, ParamStatus{Name: st.name, Value: v})
+		}
+	}
+	s.changed = map[string]bool{}
+	return out
+}
+
+// int returns an integer setting's value.
+func (s *settings) int(name string) int {
+	v, _ := s.get(name)
+	n, _ := strconv.Atoi(v)
+	return n
+}
+
+func readOnlySetting(string) (string, error) {
+	return "", pgerr.New(pgerr.CantChange, "read-only")
+}
+
+func checkBool(v string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "yes", "1", "t", "y":
+		return "on", nil
+	case "off", "false", "no", "0", "f", "n":
+		return "off", nil
+	}
+	return "", pgerr.New(pgerr.InvalidParameterValue, "requires a Boolean value")
+}
+
+func checkIntRange(lo, hi int) func(string) (string, error) {
+	return func(v string) (string, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return "", pgerr.New(pgerr.InvalidParameterValue, "requires an integer value")
+		}
+		if n < lo || n > hi {
+			return "", pgerr.Newf(pgerr.InvalidParameterValue, "%d is outside the valid range for parameter (%d .. %d)", n, lo, hi)
+		}
+		return strconv.Itoa(n), nil
+	}
+}
+
+func checkEnum(vals ...string) func(string) (string, error) {
+	return func(v string) (string, error) {
+		lv := strings.ToLower(strings.TrimSpace(v))
+		for _, x := range vals {
+			if lv == x {
+				return x, nil
+			}
+		}
+		return "", pgerr.Newf(pgerr.InvalidParameterValue, "Available values: %s.", strings.Join(vals, ", "))
+	}
+}
+
+func checkEncoding(v string) (string, error) {
+	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), "-", "")) {
+	case "UTF8", "UNICODE":
+		return "UTF8", nil
+	}
+	return "", pgerr.Newf(pgerr.InvalidParameterValue, "encoding %q is not supported: vecgres speaks UTF8 only", v)
+}
+
+func checkDateStyle(v string) (string, error) {
+	parts := strings.Split(v, ",")
+	style, order := "ISO", "MDY"
+	for _, p := range parts {
+		switch strings.ToUpper(strings.TrimSpace(p)) {
+		case "ISO":
+			style = "ISO"
+		case "MDY", "US", "NONEURO", "NONEUROPEAN":
+			order = "MDY"
+		case "DMY", "EURO", "EUROPEAN":
+			order = "DMY"
+		case "YMD":
+			order = "YMD"
+		case "":
+		default:
+			return "", pgerr.Newf(pgerr.InvalidParameterValue, "only the ISO output style is supported, not %q", strings.TrimSpace(p))
+		}
+	}
+	return style + ", " + order, nil
+}
+
+func checkTimeZone(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "utc") || strings.EqualFold(v, "gmt") || v == "Z" {
+		return "UTC", nil
+	}
+	if _, err := time.LoadLocation(v); err != nil {
+		return "", pgerr.Newf(pgerr.InvalidParameterValue, "time zone %q not recognized", v)
+	}
+	return v, nil
+}
