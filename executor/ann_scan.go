@@ -42,8 +42,8 @@ type AnnScan struct {
 	WithKey  bool
 	Strategy AnnStrategy
 
-	out  [][]types.Datum
-	pos  int
+	out [][]types.Datum
+	pos int
 	// Used is the strategy that actually ran; Distances the distance
 	// computations it made (EXPLAIN ANALYZE).
 	Used      AnnStrategy

@@ -18,6 +18,27 @@ type VectorChanges struct {
 	// tables with pending changes: ANN scans on them in this transaction
 	// fall back to exact search so the transaction sees its own writes.
 	tables map[uint32]bool
+	// local are indexes built by this transaction (CREATE INDEX), not yet
+	// visible to others: changes go straight into them, and they are
+	// published when the transaction commits.
+	local map[uint32]*LiveIndex
+	// dropped are indexes this transaction dropped, forgotten at commit.
+	dropped []uint32
+}
+
+// AddLocal makes an index built in this transaction receive its later
+// row changes; it is published by CommitAndApply.
+func (c *VectorChanges) AddLocal(li *LiveIndex) {
+	if c.local == nil {
+		c.local = map[uint32]*LiveIndex{}
+	}
+	c.local[li.OID] = li
+}
+
+// DropAtCommit forgets the live index oid once the transaction commits.
+func (c *VectorChanges) DropAtCommit(oid uint32) {
+	c.dropped = append(c.dropped, oid)
+	delete(c.local, oid)
 }
 
 type vectorOp struct {
@@ -38,7 +59,9 @@ func (c *VectorChanges) indexesOf(t *storage.TableDesc) []*LiveIndex {
 	var out []*LiveIndex
 	for i := range t.Indexes {
 		if IsVectorIndex(&t.Indexes[i]) {
-			if li := c.v.Get(t.Indexes[i].OID); li != nil {
+			if li := c.local[t.Indexes[i].OID]; li != nil {
+				out = append(out, li)
+			} else if li := c.v.Get(t.Indexes[i].OID); li != nil {
 				out = append(out, li)
 			}
 		}
@@ -60,14 +83,27 @@ func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Dat
 		return nil
 	}
 	for _, li := range lis {
+		var vec []float32
+		if !del && !row[li.Column].IsNull() {
+			vec = row[li.Column].Vec
+		}
+		if c.local[li.OID] == li {
+			// NB: a private index: change it now; a rollback discards it.
+			var err error
+			if vec == nil {
+				err = li.Index.Delete([]uint64{id})
+			} else {
+				err = li.Index.Add([]uint64{id}, vec)
+			}
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err := c.txn.Put(dirtyKey(li.TableID, li.IndexID, id), nil); err != nil {
 			return err
 		}
-		op := vectorOp{li: li, id: id}
-		if !del && !row[li.Column].IsNull() {
-			op.vec = row[li.Column].Vec
-		}
-		c.ops = append(c.ops, op)
+		c.ops = append(c.ops, vectorOp{li: li, id: id, vec: vec})
 	}
 	c.tables[t.ID] = true
 	return nil
@@ -94,8 +130,25 @@ func (c *VectorChanges) RollbackTo(m int) {
 }
 
 // CommitAndApply commits the transaction and, if that succeeds, applies
-// the recorded changes to the live indexes.
+// the recorded changes to the live indexes, publishes the indexes it built
+// (with a first checkpoint) and forgets those it dropped.
 func (c *VectorChanges) CommitAndApply() error {
+	if err := c.commitAndApply(); err != nil {
+		return err
+	}
+	for _, oid := range c.dropped {
+		c.v.Drop(oid)
+	}
+	for _, li := range c.local {
+		c.v.Publish(li)
+		// NB: if this fails (or the process dies first), the index has no
+		// image and is rebuilt from the rows at the next start.
+		_ = c.v.Checkpoint(li)
+	}
+	return nil
+}
+
+func (c *VectorChanges) commitAndApply() error {
 	if len(c.ops) == 0 {
 		return c.txn.Commit()
 	}

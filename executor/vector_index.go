@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"strconv"
 	"sync"
-	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/types"
@@ -213,7 +211,6 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	if progress != nil {
 		progress("loading tuples", len(ids), len(ids))
 	}
-	start := time.Now()
 	// Phase 2: train (IVF k-means) on the rows.
 	if len(ids) > 0 {
 		if progress != nil {
@@ -237,7 +234,6 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 			progress("building index", j, len(ids))
 		}
 	}
-	_ = start
 	return li, nil
 }
 
@@ -254,13 +250,6 @@ func (v *VectorIndexes) Drop(oid uint32) {
 	delete(v.live, oid)
 	v.mu.Unlock()
 }
-
-// imageHeader is the persisted header of an index image. Format version 1:
-// magic "VGVI", u32 version, u32 chunk count, u64 total length.
-const imageVersion = 1
-
-// chunkSize is the size of the blob chunks an image is stored in.
-const chunkSize = 1 << 20
 
 // Checkpoint persists li's current state and clears its dirty markers.
 func (v *VectorIndexes) Checkpoint(li *LiveIndex) error {
@@ -279,7 +268,7 @@ func (v *VectorIndexes) checkpointLocked(li *LiveIndex) error {
 		return err
 	}
 	defer txn.Rollback()
-	if err := writeImage(txn, li.TableID, li.IndexID, buf.Bytes()); err != nil {
+	if err := storage.WriteVectorImage(txn, li.TableID, li.IndexID, buf.Bytes()); err != nil {
 		return err
 	}
 	p := storage.IndexPrefix(li.TableID, li.IndexID)
@@ -291,61 +280,6 @@ func (v *VectorIndexes) checkpointLocked(li *LiveIndex) error {
 	}
 	li.changes = 0
 	return nil
-}
-
-// writeImage stores an index image in the blob key space within txn.
-func writeImage(txn storage.Txn, tableID, indexID uint32, img []byte) error {
-	bp := storage.VectorBlobPrefix(tableID, indexID)
-	if err := txn.DeleteRange(bp, storage.PrefixEnd(bp)); err != nil {
-		return err
-	}
-	n := (len(img) + chunkSize - 1) / chunkSize
-	hdr := make([]byte, 0, 20)
-	hdr = append(hdr, "VGVI"...)
-	hdr = binary.BigEndian.AppendUint32(hdr, imageVersion)
-	hdr = binary.BigEndian.AppendUint32(hdr, uint32(n))
-	hdr = binary.BigEndian.AppendUint64(hdr, uint64(len(img)))
-	if err := txn.Put(storage.VectorBlobHeaderKey(tableID, indexID), hdr); err != nil {
-		return err
-	}
-	for i := 0; i < n; i++ {
-		end := min((i+1)*chunkSize, len(img))
-		if err := txn.Put(storage.VectorBlobChunkKey(tableID, indexID, uint32(i)), img[i*chunkSize:end]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// readImage reads an index image; ok is false when none was saved.
-func readImage(r storage.Reader, tableID, indexID uint32) ([]byte, bool, error) {
-	hdr, err := r.Get(storage.VectorBlobHeaderKey(tableID, indexID))
-	if err == storage.ErrNotFound {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if len(hdr) != 20 || string(hdr[:4]) != "VGVI" {
-		return nil, false, pgerr.New(pgerr.DataCorrupted, "vector index image header is corrupt")
-	}
-	if ver := binary.BigEndian.Uint32(hdr[4:]); ver != imageVersion {
-		return nil, false, pgerr.Newf(pgerr.DataCorrupted, "vector index image has unknown format version %d", ver)
-	}
-	n := binary.BigEndian.Uint32(hdr[8:])
-	total := binary.BigEndian.Uint64(hdr[12:])
-	img := make([]byte, 0, total)
-	for i := uint32(0); i < n; i++ {
-		c, err := r.Get(storage.VectorBlobChunkKey(tableID, indexID, i))
-		if err != nil {
-			return nil, false, pgerr.Wrap(err, pgerr.DataCorrupted, "reading vector index image chunk "+strconv.Itoa(int(i)))
-		}
-		img = append(img, c...)
-	}
-	if uint64(len(img)) != total {
-		return nil, false, pgerr.New(pgerr.DataCorrupted, "vector index image is truncated")
-	}
-	return img, true, nil
 }
 
 // dirtyKey is the marker of a changed vector id in the index's key space.
@@ -362,11 +296,11 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 		return err
 	}
 	defer txn.Rollback()
-	img, ok, err := readImage(txn, t.Desc.ID, ix.ID)
-	if err != nil {
-		return err
+	img, err := storage.ReadVectorImage(txn, t.Desc.ID, ix.ID)
+	if err != nil && err != storage.ErrNotFound {
+		return pgerr.Wrap(err, pgerr.DataCorrupted, "reading index "+ix.Name)
 	}
-	if !ok {
+	if err == storage.ErrNotFound {
 		li, err := v.Build(&Ctx{Txn: txn, Store: v.store}, t, ix, nil)
 		if err != nil {
 			return err

@@ -134,8 +134,6 @@ func tableColumns(t *executor.Table, alias string) []planner.Column {
 
 func lower(s string) string { return strings.ToLower(s) }
 
-
-
 // buildPlan optimises and builds a nested plan (subqueries).
 func (b *binder) buildPlan(n planner.Node) (executor.Operator, error) {
 	return planner.Build((&planner.Optimizer{}).Optimize(n))

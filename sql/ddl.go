@@ -191,6 +191,11 @@ func (s *Session) dropTable(st *tree.DropTable) (*Result, error) {
 		if err := storage.DropTable(s.txn, d); err != nil {
 			return nil, err
 		}
+		for i := range d.Indexes {
+			if executor.IsVectorIndex(&d.Indexes[i]) {
+				s.changes.DropAtCommit(d.Indexes[i].OID)
+			}
+		}
 	}
 	if len(descs) > 0 {
 		s.markCatalogWrite()

@@ -87,14 +87,23 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 		return nil, err
 	}
 	s.markCatalogWrite()
+	// NB: PutTable assigned the new index its ID and OID; read them back.
+	fresh, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	nt, err := fresh.table(st.Table.Schema, st.Table.Name)
+	if err != nil {
+		return nil, err
+	}
+	built := &nt.Desc.Indexes[len(nt.Desc.Indexes)-1]
 	if method == "btree" {
-		nt, err := executor.NewTable(desc)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.buildBtree(ctx, nt, &desc.Indexes[len(desc.Indexes)-1]); err != nil {
-			return nil, err
-		}
+		err = s.buildBtree(ctx, nt, built)
+	} else {
+		err = s.buildVectorIndex(ctx, nt, built)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return tagResult(s, "CREATE INDEX"), nil
 }
@@ -159,10 +168,10 @@ func validateVectorIndex(t *executor.Table, ix *storage.IndexDesc, st *tree.Crea
 
 // optionSpec is one index option: its default and valid range.
 type optionSpec struct {
-	name    string
-	def     int
-	min     int
-	max     int
+	name string
+	def  int
+	min  int
+	max  int
 }
 
 // indexOptionSpecs are the WITH (...) options per access method, with
@@ -276,6 +285,9 @@ func (s *Session) dropIndex(st *tree.DropIndex) (*Result, error) {
 		if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
 			return nil, err
 		}
+		if executor.IsVectorIndex(ix) {
+			s.changes.DropAtCommit(ix.OID)
+		}
 		desc := copyTableDesc(td)
 		desc.Indexes = desc.Indexes[:0]
 		for _, x := range td.Indexes {
@@ -326,6 +338,12 @@ func (s *Session) reindex(ctx context.Context, st *tree.Reindex) (*Result, error
 		return nil, err
 	}
 	for _, ix := range targets {
+		if executor.IsVectorIndex(ix) {
+			if err := s.buildVectorIndex(ctx, t, ix); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if !executor.IsBtree(ix) {
 			continue
 		}

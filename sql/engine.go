@@ -2,14 +2,17 @@ package sql
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vecgres/vecgres/executor"
 	"github.com/vecgres/vecgres/executor/builtin"
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/storage"
+	"github.com/vecgres/vecgres/vindex/indextypes"
 )
 
 // Config configures an Engine.
@@ -34,6 +37,11 @@ type Engine struct {
 	catAt  uint64
 	// tables caches resolved tables by descriptor identity.
 	tables sync.Map // *storage.TableDesc → *executor.Table
+	// vec holds the live vector indexes.
+	vec *executor.VectorIndexes
+	// builds tracks running CREATE INDEX builds for
+	// pg_stat_progress_create_index.
+	builds buildProgress
 }
 
 // Open opens (or creates) the data directory and returns an Engine. A new
@@ -51,11 +59,53 @@ func Open(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, store: store, lib: builtin.NewLibrary()}
+	e.vec = executor.NewVectorIndexes(store, indextypes.Registry(nil))
+	if err := e.openVectorIndexes(); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return e, nil
 }
 
-// Close closes storage. Sessions must be closed first.
-func (e *Engine) Close() error { return e.store.Close() }
+// openVectorIndexes loads every vector index at start-up (image plus
+// replay of committed changes, or a rebuild when no image was saved).
+func (e *Engine) openVectorIndexes() error {
+	cat, err := e.catalog()
+	if err != nil {
+		return err
+	}
+	for _, db := range cat.Databases() {
+		for _, td := range cat.Tables(db.ID) {
+			for i := range td.Indexes {
+				ix := &td.Indexes[i]
+				if !executor.IsVectorIndex(ix) {
+					continue
+				}
+				t, err := e.table(td)
+				if err != nil {
+					return err
+				}
+				start := time.Now()
+				if err := e.vec.Open(t, ix); err != nil {
+					return fmt.Errorf("opening vector index %s: %w", ix.Name, err)
+				}
+				e.log.Info("vector index ready", "index", ix.Name, "table", td.Name, "method", ix.Method,
+					"vectors", e.vec.Get(ix.OID).Index.Stats().Vectors, "took", time.Since(start).Round(time.Millisecond))
+			}
+		}
+	}
+	return nil
+}
+
+// Close saves the vector indexes and closes storage. Sessions must be
+// closed first.
+func (e *Engine) Close() error {
+	err := e.vec.CheckpointAll()
+	if cerr := e.store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
 // catalog returns the committed catalog, reloading it when a catalog
 // change has committed since it was last loaded.

@@ -211,7 +211,12 @@ func (s *Session) runPlan(ctx context.Context, plan planner.Node, params []types
 }
 
 func (s *Session) execCtx(ctx context.Context, params []types.Datum) *executor.Ctx {
-	return &executor.Ctx{Context: ctx, Txn: s.txn, Store: s.e.store, Params: params, Builtin: s.builtinCtx()}
+	c := &executor.Ctx{Context: ctx, Txn: s.txn, Store: s.e.store, Params: params, Builtin: s.builtinCtx(),
+		Vectors: s.e.vec, Changes: s.changes}
+	if s.changes != nil {
+		c.Hooks = s.changes
+	}
+	return c
 }
 
 func commandVerb(stmt tree.Statement) string {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vecgres/vecgres/executor"
 	"github.com/vecgres/vecgres/executor/builtin"
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/types"
@@ -38,11 +39,14 @@ type Session struct {
 	catDirty bool
 	// savepoints are the open SAVEPOINTs, innermost last.
 	savepoints []savepoint
+	// changes collects the transaction's vector index changes.
+	changes *executor.VectorChanges
 }
 
 type savepoint struct {
 	name   string
 	handle int
+	vmark  int
 }
 
 // ParameterStatus returns the parameters reported at startup.
@@ -157,6 +161,7 @@ func (s *Session) ensureTxn() error {
 		return err
 	}
 	s.txn, s.txnStart, s.catDirty = txn, time.Now(), false
+	s.changes = s.e.vec.NewVectorChanges(txn)
 	return nil
 }
 
@@ -165,6 +170,8 @@ func (s *Session) ensureTxn() error {
 func (s *Session) endTxn(commit bool) error {
 	txn := s.txn
 	dirty := s.catDirty
+	changes := s.changes
+	s.changes = nil
 	s.txn, s.explicit, s.failed, s.catDirty, s.savepoints = nil, false, false, false, nil
 	s.txnStart = time.Time{}
 	s.settings.endTxn()
@@ -175,7 +182,7 @@ func (s *Session) endTxn(commit bool) error {
 		txn.Rollback()
 		return nil
 	}
-	if err := txn.Commit(); err != nil {
+	if err := changes.CommitAndApply(); err != nil {
 		txn.Rollback()
 		if err == storage.ErrConflict {
 			return pgerr.New(pgerr.SerializationFailure, "could not serialize access due to concurrent update").

@@ -57,7 +57,7 @@ func (s *Session) execTxnControl(stmt tree.Statement) (r *Result, handled bool, 
 		if s.failed {
 			return nil, true, errAborted()
 		}
-		s.savepoints = append(s.savepoints, savepoint{name: st.Name, handle: s.txn.Savepoint()})
+		s.savepoints = append(s.savepoints, savepoint{name: st.Name, handle: s.txn.Savepoint(), vmark: s.changes.Mark()})
 		return tagResult(s, "SAVEPOINT"), true, nil
 	case *tree.Release:
 		if !s.explicit {
@@ -96,6 +96,7 @@ func (s *Session) rollbackTo(name string) (*Result, bool, error) {
 	if err := s.txn.RollbackTo(s.savepoints[i].handle); err != nil {
 		return nil, true, err
 	}
+	s.changes.RollbackTo(s.savepoints[i].vmark)
 	s.savepoints = s.savepoints[:i+1]
 	s.failed = false
 	// NB: a rolled-back DDL leaves catDirty set, which only means the
@@ -316,4 +317,3 @@ func (s *Session) sqlExecute(ctx context.Context, st *tree.Execute) (*Result, er
 	}
 	return r, nil
 }
-

@@ -31,7 +31,7 @@ type setting struct {
 // (myapp.x) are accepted as placeholders, as PostgreSQL does.
 var settingsTable = []setting{
 	{name: "application_name", reportable: true},
-	{name: "client_encoding", def: "UTF8", reportable: true, check: checkEncoding},
+	{name: "client_encoding", def: "UTF8", reportable: true, check: checkClientEncoding},
 	{name: "DateStyle", def: "ISO, MDY", reportable: true, check: checkDateStyle},
 	{name: "default_transaction_read_only", def: "off", reportable: true, check: checkBool},
 	{name: "in_hot_standby", def: "off", reportable: true, check: readOnlySetting},
@@ -253,7 +253,7 @@ func checkEnum(vals ...string) func(string) (string, error) {
 	}
 }
 
-func checkEncoding(v string) (string, error) {
+func checkClientEncoding(v string) (string, error) {
 	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), "-", "")) {
 	case "UTF8", "UNICODE":
 		return "UTF8", nil

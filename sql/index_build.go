@@ -1,0 +1,102 @@
+package sql
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/storage"
+)
+
+// buildProgress is the engine's list of running index builds, the source
+// of the pg_stat_progress_create_index view.
+type buildProgress struct {
+	mu     sync.Mutex
+	next   int
+	builds map[int]*indexBuild
+}
+
+// indexBuild is one running build's progress.
+type indexBuild struct {
+	pid         int
+	database    string
+	table       string
+	tableOID    uint32
+	index       string
+	indexOID    uint32
+	phase       string
+	tuplesDone  int
+	tuplesTotal int
+	started     time.Time
+}
+
+func (p *buildProgress) start(b *indexBuild) func() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.builds == nil {
+		p.builds = map[int]*indexBuild{}
+	}
+	p.next++
+	id := p.next
+	b.pid = id
+	p.builds[id] = b
+	return func() {
+		p.mu.Lock()
+		delete(p.builds, id)
+		p.mu.Unlock()
+	}
+}
+
+func (p *buildProgress) update(b *indexBuild, phase string, done, total int) {
+	p.mu.Lock()
+	b.phase, b.tuplesDone, b.tuplesTotal = phase, done, total
+	p.mu.Unlock()
+}
+
+// snapshot returns copies of the running builds, oldest first.
+func (p *buildProgress) snapshot() []indexBuild {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]indexBuild, 0, len(p.builds))
+	for _, b := range p.builds {
+		out = append(out, *b)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
+	return out
+}
+
+// buildVectorIndex builds a vector index over the rows the transaction
+// sees, reporting each phase as a NOTICE and in the progress view. The
+// index becomes visible to other sessions when the transaction commits.
+func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc) error {
+	if err := executor.CheckIndexable(t); err != nil {
+		return err
+	}
+	b := &indexBuild{database: s.dbName, table: t.Desc.Name, tableOID: t.Desc.ID, index: ix.Name, indexOID: ix.OID, started: time.Now()}
+	done := s.e.builds.start(b)
+	defer done()
+	lastPhase := ""
+	progress := func(phase string, n, total int) {
+		s.e.builds.update(b, phase, n, total)
+		if phase != lastPhase {
+			if lastPhase != "" {
+				s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done", ix.Name, lastPhase))
+			}
+			lastPhase = phase
+		}
+	}
+	li, err := s.e.vec.Build(s.execCtx(ctx, nil), t, ix, progress)
+	if err != nil {
+		return err
+	}
+	if lastPhase != "" {
+		s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done (%d vectors in %s)", ix.Name, lastPhase,
+			li.Index.Stats().Vectors, time.Since(b.started).Round(time.Millisecond)))
+	}
+	s.changes.AddLocal(li)
+	return nil
+}
