@@ -84,31 +84,47 @@ func l2SquaredBatchAVX512(q, data []float32, dims int, out []float32)
 //go:noescape
 func dotBatchAVX512(q, data []float32, dims int, out []float32)
 
+// The dispatchers are small enough to inline into L2Squared, Dot and L1 (and
+// those into their callers), leaving one direct call to the assembly on the
+// AVX-512 path.
+
 func l2Dispatch(a, b []float32) float32 {
-	switch kernels.level {
-	case levelAVX512:
+	if kernels.level == levelAVX512 {
 		return l2SquaredAVX512(a, b)
-	case levelAVX2:
+	}
+	return l2Fallback(a, b)
+}
+
+func l2Fallback(a, b []float32) float32 {
+	if kernels.level == levelAVX2 {
 		return l2SquaredAVX2(a, b)
 	}
 	return l2SquaredGeneric(a, b)
 }
 
 func dotDispatch(a, b []float32) float32 {
-	switch kernels.level {
-	case levelAVX512:
+	if kernels.level == levelAVX512 {
 		return dotAVX512(a, b)
-	case levelAVX2:
+	}
+	return dotFallback(a, b)
+}
+
+func dotFallback(a, b []float32) float32 {
+	if kernels.level == levelAVX2 {
 		return dotAVX2(a, b)
 	}
 	return dotGeneric(a, b)
 }
 
 func l1Dispatch(a, b []float32) float32 {
-	switch kernels.level {
-	case levelAVX512:
+	if kernels.level == levelAVX512 {
 		return l1AVX512(a, b)
-	case levelAVX2:
+	}
+	return l1Fallback(a, b)
+}
+
+func l1Fallback(a, b []float32) float32 {
+	if kernels.level == levelAVX2 {
 		return l1AVX2(a, b)
 	}
 	return l1Generic(a, b)
