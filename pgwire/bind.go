@@ -88,6 +88,10 @@ func decodeParams(m *pgproto3.Bind, ptypes []types.T, opts types.FormatOptions) 
 		case 0:
 			d, err = types.ParseTextWithOptions(t, string(raw), opts)
 		case 1:
+			if n := int(t.TypLen()); n > 0 && len(raw) < n {
+				// NB: PostgreSQL's receive functions run out of bytes here.
+				return nil, pgerr.New(pgerr.ProtocolViolation, "insufficient data left in message")
+			}
 			d, err = types.DecodeBinary(t, raw)
 		default:
 			return nil, pgerr.Newf(pgerr.ProtocolViolation, "unsupported format code: %d", f)
@@ -100,15 +104,13 @@ func decodeParams(m *pgproto3.Bind, ptypes []types.T, opts types.FormatOptions) 
 	return params, nil
 }
 
-// bindParamError adds which parameter failed, as PostgreSQL's context
-// line "unnamed portal parameter $N = '...'" does, to the detail.
+// bindParamError names the parameter in binary format errors, as
+// PostgreSQL's "incorrect binary data format in bind parameter N" does;
+// text input errors keep the type's own message.
 func bindParamError(err error, i int, f int16) error {
 	pe := pgerr.From(err)
-	if f == 1 && pe.Code == pgerr.InternalError {
+	if f == 1 && (pe.Code == pgerr.InternalError || pe.Code == pgerr.InvalidBinaryRepresentation) {
 		return pgerr.Newf(pgerr.InvalidBinaryRepresentation, "incorrect binary data format in bind parameter %d", i+1)
-	}
-	if pe.Detail == "" {
-		return pe.WithDetail("bind parameter $" + itoa(i+1))
 	}
 	return pe
 }

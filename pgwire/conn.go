@@ -84,7 +84,7 @@ func (c *conn) serve() {
 			c.log.Error("panic serving connection", "pid", c.pid, "panic", r, "stack", string(debug.Stack()))
 			e := pgerr.Newf(pgerr.InternalError, "internal error: %v", r)
 			e.Severity = pgerr.SeverityFatal
-			c.wr.send(errorResponse(e, 0))
+			c.wr.send(errorResponse(e))
 			_ = c.wr.flush()
 		}
 	}()
@@ -182,7 +182,7 @@ func (c *conn) dispatchCopy(msg pgproto3.FrontendMessage) bool {
 // reports true when the connection must end.
 func (c *conn) malformed(msg pgproto3.FrontendMessage, err error) bool {
 	if _, ok := msg.(*pgproto3.Query); ok {
-		c.sendError(err, 0)
+		c.sendError(err)
 		return c.finishSimpleQuery()
 	}
 	return c.extendedError(err)
@@ -206,7 +206,7 @@ func (c *conn) skipToSync() { c.ignoreUntilSync = true }
 // extendedError reports an error raised by an extended-query message and
 // starts skipping to Sync. It reports true when the error is FATAL.
 func (c *conn) extendedError(err error) bool {
-	pe := c.sendError(err, 0)
+	pe := c.sendError(err)
 	if isFatal(pe) {
 		_ = c.wr.flush()
 		return true
@@ -254,7 +254,7 @@ func (c *conn) terminate(pe *pgerr.Error) {
 	if pe.Severity == "" {
 		pe.Severity = pgerr.SeverityFatal
 	}
-	c.wr.send(errorResponse(pe, 0))
+	c.wr.send(errorResponse(pe))
 	_ = c.wr.flush()
 }
 

@@ -87,7 +87,7 @@ func (c *conn) copyProtocolError(msg pgproto3.FrontendMessage) bool {
 func (c *conn) copyFailed(err error) bool {
 	cs := c.copy
 	c.endCopy()
-	pe := c.sendError(err, 0)
+	pe := c.sendError(err)
 	if isFatal(pe) {
 		_ = c.wr.flush()
 		return false

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/jackc/pgproto3/v2"
 
@@ -37,23 +36,23 @@ func adminShutdownError() *pgerr.Error {
 	return e
 }
 
-// sendError appends an ErrorResponse for err. posBase is the character
-// offset of the statement within the message the client sent (for a
-// statement of a multi-statement Query), added to the error's position.
-// It returns the error as sent, so callers can see whether it was FATAL.
-func (c *conn) sendError(err error, posBase int) *pgerr.Error {
+// sendError appends an ErrorResponse for err. Positions are already
+// relative to the whole message the client sent (package sql adds the
+// statement's offset within a multi-statement Query). It returns the error
+// as sent, so callers can see whether it was FATAL.
+func (c *conn) sendError(err error) *pgerr.Error {
 	pe := c.toPgError(err)
 	if pe.Code == pgerr.InternalError {
 		c.log.Warn("internal error", "err", err, "pid", c.pid)
 	}
-	c.wr.send(errorResponse(pe, posBase))
+	c.wr.send(errorResponse(pe))
 	return pe
 }
 
 // errorResponse builds the ErrorResponse (or NoticeResponse) fields:
 // S and V severity, C SQLSTATE, M, D, H and P. Reference: PostgreSQL
 // documentation, 55.8 "Error and Notice Message Fields".
-func errorResponse(pe *pgerr.Error, posBase int) *pgproto3.ErrorResponse {
+func errorResponse(pe *pgerr.Error) *pgproto3.ErrorResponse {
 	sev := pe.Severity
 	if sev == "" {
 		sev = pgerr.SeverityError
@@ -71,7 +70,7 @@ func errorResponse(pe *pgerr.Error, posBase int) *pgproto3.ErrorResponse {
 		Hint:                pe.Hint,
 	}
 	if pe.Position > 0 {
-		r.Position = int32(pe.Position + posBase)
+		r.Position = int32(pe.Position)
 	}
 	return r
 }
@@ -79,7 +78,7 @@ func errorResponse(pe *pgerr.Error, posBase int) *pgproto3.ErrorResponse {
 // sendNotices appends a NoticeResponse for every notice the session raised.
 func (c *conn) sendNotices() {
 	for _, n := range c.sess.TakeNotices() {
-		er := errorResponse(n, 0)
+		er := errorResponse(n)
 		if n.Severity == "" {
 			er.Severity, er.SeverityUnlocalized = pgerr.SeverityNotice, pgerr.SeverityNotice
 		}
@@ -90,18 +89,6 @@ func (c *conn) sendNotices() {
 // isFatal reports whether an error ends the connection.
 func isFatal(pe *pgerr.Error) bool {
 	return pe.Severity == pgerr.SeverityFatal || pe.Severity == "PANIC"
-}
-
-// charOffset converts a byte offset in s to the character count
-// PostgreSQL's P field uses.
-func charOffset(s string, byteOff int) int {
-	if byteOff <= 0 {
-		return 0
-	}
-	if byteOff > len(s) {
-		byteOff = len(s)
-	}
-	return utf8.RuneCountInString(s[:byteOff])
 }
 
 // itoa is strconv.Itoa; named for the tags built here.

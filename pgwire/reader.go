@@ -242,8 +242,7 @@ func (r *msgReader) receive() (pgproto3.FrontendMessage, error) {
 	if err := safeDecode(msg, b); err != nil {
 		// NB: the framing is intact, so like PostgreSQL this is an ERROR
 		// (skip to Sync), not the end of the connection.
-		return msg, pgerr.New(pgerr.ProtocolViolation, "insufficient data left in message").
-			WithDetail(fmt.Sprintf("malformed %s message: %v", msgName(msg), err))
+		return msg, pgerr.New(pgerr.ProtocolViolation, "insufficient data left in message")
 	}
 	return msg, nil
 }

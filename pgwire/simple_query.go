@@ -26,7 +26,7 @@ func (c *conn) handleSimpleQuery(m *pgproto3.Query) bool {
 
 	stmts, err := sql.Parse(m.String)
 	if err != nil {
-		if pe := c.sendError(err, 0); isFatal(pe) {
+		if pe := c.sendError(err); isFatal(pe) {
 			_ = c.wr.flush()
 			return true
 		}
@@ -54,7 +54,7 @@ func (c *conn) runSimpleStatements(query string, stmts []sql.Parsed) bool {
 		}
 		done()
 		if err != nil {
-			pe := c.sendError(err, charOffset(query, p.Offset))
+			pe := c.sendError(err)
 			if isFatal(pe) {
 				_ = c.wr.flush()
 				return true
@@ -111,7 +111,7 @@ func (c *conn) streamAll(ctx context.Context, res *sql.Result) error {
 // finishSimpleQuery ends the implicit transaction and sends ReadyForQuery.
 func (c *conn) finishSimpleQuery() bool {
 	if err := c.endImplicitTxn(); err != nil {
-		if pe := c.sendError(err, 0); isFatal(pe) {
+		if pe := c.sendError(err); isFatal(pe) {
 			_ = c.wr.flush()
 			return true
 		}

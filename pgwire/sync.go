@@ -10,7 +10,7 @@ import "github.com/vecgres/vecgres/sql"
 func (c *conn) handleSync() bool {
 	c.ignoreUntilSync = false
 	if err := c.endImplicitTxn(); err != nil {
-		if pe := c.sendError(err, 0); isFatal(pe) {
+		if pe := c.sendError(err); isFatal(pe) {
 			_ = c.wr.flush()
 			return true
 		}
