@@ -24,6 +24,7 @@ type Index struct {
 	norms []float32         // Cosine only: squared norm per slot
 	slots map[uint64]uint32 // id → slot
 
+	workers    atomic.Int32 // Search's goroutines (SetSearchWorkers); 0 means 1
 	buildNanos atomic.Int64
 	distances  atomic.Int64
 	scratch    sync.Pool // *searchScratch

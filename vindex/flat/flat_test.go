@@ -37,6 +37,12 @@ func TestSearchParallelMatchesSearch(t *testing.T) {
 			if fmt.Sprint(a) != fmt.Sprint(b) {
 				t.Fatalf("%v query %d: parallel %v\nserial %v", m, q, b, a)
 			}
+			x.SetSearchWorkers(3)
+			c, _ := x.Search(qv, 25, p, nil)
+			x.SetSearchWorkers(1)
+			if fmt.Sprint(a) != fmt.Sprint(c) {
+				t.Fatalf("%v query %d: Search on 3 workers %v\nserial %v", m, q, c, a)
+			}
 		}
 	}
 }

@@ -25,11 +25,18 @@ type searchScratch struct {
 
 // Search returns the k nearest stored vectors to q (exactly), closest first,
 // ties broken by smaller id, appended to dst[:0]. p may be nil; only
-// p.Filter is used. It returns an error if len(q) != Dims(). k <= 0 gives no
+// p.Filter is used. It scans on SetSearchWorkers goroutines (default 1). It returns an error if len(q) != Dims(). k <= 0 gives no
 // results. Safe for concurrent use.
 func (x *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
-	return x.SearchParallel(q, k, p, dst, 1)
+	return x.SearchParallel(q, k, p, dst, int(x.workers.Load()))
 }
+
+// SetSearchWorkers sets how many goroutines Search splits a large scan
+// across (default 1; values below 1 mean 1). Safe to call at any time, also
+// concurrently with Search. Use it when the index serves one query at a
+// time and idle cores should help (an exact scan from SQL); keep 1 when
+// many queries run in parallel anyway.
+func (x *Index) SetSearchWorkers(n int) { x.workers.Store(int32(max(n, 1))) }
 
 // SearchParallel is Search with the scan split across up to workers
 // goroutines (use 2 on this project's 2-core machines). Small indexes are
