@@ -2,6 +2,8 @@ package bench
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -22,7 +24,7 @@ func Plot(path string, results []Result) error {
 	p.X.Label.Text = fmt.Sprintf("recall@%d", r0.K)
 	p.Y.Label.Text = "queries per second (1 thread)"
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = logTicks125{}
 	p.Add(plotter.NewGrid())
 
 	pts := make(plotter.XYs, len(results))
@@ -45,4 +47,24 @@ func Plot(path string, results []Result) error {
 		return fmt.Errorf("plot: save %s: %w", path, err)
 	}
 	return nil
+}
+
+// logTicks125 labels a log axis at 1, 2 and 5 times each power of ten, so a
+// QPS range inside one decade still gets readable labels.
+type logTicks125 struct{}
+
+// Ticks implements plot.Ticker.
+func (logTicks125) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	if lo <= 0 || hi < lo {
+		return ticks
+	}
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * math.Pow(10, e); v >= lo && v <= hi {
+				ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+			}
+		}
+	}
+	return ticks
 }
