@@ -107,3 +107,22 @@ func TestSiftsmallRecall(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLoad: any bytes either load into a consistent index or give an error.
+func FuzzLoad(f *testing.F) {
+	x := flat.New(3, vindex.Cosine)
+	x.Add([]uint64{1, 9}, []float32{1, 2, 3, 0, 0, 1})
+	var buf bytes.Buffer
+	x.Save(&buf)
+	f.Add(buf.Bytes())
+	f.Add([]byte("VGFLAT\x00\x00\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		y, err := flat.Load(bytes.NewReader(raw))
+		if err != nil {
+			return
+		}
+		if _, err := y.Search(make([]float32, y.Dims()), 3, nil, nil); err != nil {
+			t.Fatalf("loaded index fails to search: %v", err)
+		}
+	})
+}

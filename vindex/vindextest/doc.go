@@ -39,7 +39,8 @@
 //     or garbage input makes the loader return an error, not panic.
 //   - Recall@10 against flat on a fixed-seed clustered dataset
 //     (opts.RecallN vectors of opts.RecallDims) above opts.MinRecall, for every
-//     metric in opts.Metrics, using opts.Params.
+//     metric in opts.Metrics, using opts.Params; with opts.FilteredMinRecall
+//     set, also under filters passing 10% and 1% of the ids.
 //   - Concurrency: Searches running while another goroutine Adds and
 //     Deletes; results stay well formed.
 //

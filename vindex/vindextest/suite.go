@@ -27,6 +27,10 @@ type SuiteOptions struct {
 	Metrics []vindex.Metric
 	// RecallN and RecallDims size the recall dataset (0: 2000 and 32).
 	RecallN, RecallDims int
+	// FilteredMinRecall, when positive, is the recall@10 floor (against
+	// flat with the same filter) with filters passing 10% and 1% of the
+	// ids, using Params; zero skips that check.
+	FilteredMinRecall float64
 	// ApproximateDistances skips the check that reported distances equal
 	// exact distances (for an index that reports quantised distances).
 	ApproximateDistances bool
@@ -500,6 +504,28 @@ func (s *suite) testRecall(t *testing.T) {
 		t.Logf("%v: recall@%d = %.4f over %d vectors of %d dims (floor %.2f)", m, k, recall, n, dims, s.opts.MinRecall)
 		if recall < s.opts.MinRecall {
 			t.Errorf("%v: recall@%d = %.4f, below the floor %.2f", m, k, recall, s.opts.MinRecall)
+		}
+		if s.opts.FilteredMinRecall <= 0 {
+			continue
+		}
+		for _, pct := range []uint64{10, 1} {
+			f := func(id uint64) bool { return id%100 < pct }
+			var fsum float64
+			for qi := range nq {
+				q := queries[qi*dims : (qi+1)*dims]
+				got := search(t, x, q, k, withFilter(s.opts.Params, f))
+				for _, r := range got {
+					if !f(r.ID) {
+						t.Fatalf("%v %d%% filter: returned rejected id %d", m, pct, r.ID)
+					}
+				}
+				fsum += RecallAtK(got, search(t, ref, q, k, withFilter(nil, f)), k)
+			}
+			fr := fsum / nq
+			t.Logf("%v: recall@%d with a %d%% filter = %.4f (floor %.2f)", m, k, pct, fr, s.opts.FilteredMinRecall)
+			if fr < s.opts.FilteredMinRecall {
+				t.Errorf("%v: recall@%d with a %d%% filter = %.4f, below the floor %.2f", m, k, pct, fr, s.opts.FilteredMinRecall)
+			}
 		}
 	}
 }

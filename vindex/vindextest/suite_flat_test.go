@@ -14,5 +14,5 @@ func TestFlatConformance(t *testing.T) {
 	vindextest.RunSuite(t,
 		func(dims int, m vindex.Metric) vindex.Index { return flat.New(dims, m) },
 		flat.LoadIndex,
-		vindextest.SuiteOptions{MinRecall: 1})
+		vindextest.SuiteOptions{MinRecall: 1, FilteredMinRecall: 1})
 }
