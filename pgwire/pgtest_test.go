@@ -81,12 +81,12 @@ func resetPostgres(t *testing.T, addr string) {
 type pgTest struct {
 	t          *testing.T
 	stopCancel func()
-	addr    string
-	vecgres bool
-	nc      net.Conn
-	fe      *pgproto3.Frontend
-	cr      pgproto3.ChunkReader
-	key     pgproto3.BackendKeyData
+	addr       string
+	vecgres    bool
+	nc         net.Conn
+	fe         *pgproto3.Frontend
+	cr         pgproto3.ChunkReader
+	key        pgproto3.BackendKeyData
 }
 
 func (pt *pgTest) dial() {
