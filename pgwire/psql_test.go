@@ -14,7 +14,7 @@ import (
 // TestPSQLTranscript runs the real psql binary against an in-process server
 // with testdata/psql_transcript.sql on stdin and compares everything psql
 // prints (echoed statements, aligned tables, errors) with
-// testdata/psql_transcript.out. -rewrite regenerates the .out file.
+// testdata/psql_transcript.expected. -rewrite regenerates the .out file.
 func TestPSQLTranscript(t *testing.T) {
 	psql, err := exec.LookPath("psql")
 	if err != nil {
@@ -36,7 +36,7 @@ func TestPSQLTranscript(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("psql: %v\n%s", err, out.String())
 	}
-	const golden = "testdata/psql_transcript.out"
+	const golden = "testdata/psql_transcript.expected"
 	if rewriteFlag() {
 		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
