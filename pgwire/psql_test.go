@@ -14,7 +14,7 @@ import (
 // TestPSQLTranscript runs the real psql binary against an in-process server
 // with testdata/psql_transcript.sql on stdin and compares everything psql
 // prints (echoed statements, aligned tables, errors) with
-// testdata/psql_transcript.expected. -rewrite regenerates the .out file.
+// testdata/psql_transcript.expected. -rewrite regenerates the .expected file.
 func TestPSQLTranscript(t *testing.T) {
 	psql, err := exec.LookPath("psql")
 	if err != nil {
