@@ -41,6 +41,9 @@ type AnnScan struct {
 	Filter   Expr
 	WithKey  bool
 	Strategy AnnStrategy
+	// Stats, when known, let the scan estimate the filter's selectivity
+	// with the actual parameters and choose how to meet it.
+	Stats *TableStats
 
 	out [][]types.Datum
 	pos int
@@ -88,13 +91,27 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if ctx.Vectors != nil {
 		li = ctx.Vectors.Get(a.IndexOID)
 	}
+	sel := -1.0
+	if a.Filter != nil {
+		sel = a.Stats.Selectivity(ctx, a.Filter)
+	}
+	if sel >= 0 && sel < exactBelow {
+		// Few rows match: the exact answer over them is cheaper than a
+		// graph or list walk that must reject nearly everything, and it is
+		// complete.
+		a.Strategy = AnnExact
+	}
 	if li == nil || ctx.Changes.Pending(a.Table.Desc.ID) || a.Strategy == AnnExact {
 		// NB: the transaction's own uncommitted vectors are not in the
 		// index yet; exact search sees them.
 		return a.exact(ctx, qv.Vec, k)
 	}
-	return a.indexSearch(ctx, li, qv.Vec, k)
+	return a.indexSearch(ctx, li, qv.Vec, k, sel)
 }
+
+// exactBelow is the estimated selectivity under which a filtered search
+// runs exactly over the matching rows.
+const exactBelow = 0.01
 
 // setting reads an integer session setting (0 when unset).
 func setting(ctx *Ctx, name string) int {
@@ -124,8 +141,14 @@ func (a *AnnScan) searchParams(ctx *Ctx, li *LiveIndex, k int) *vindex.SearchPar
 	return p
 }
 
-func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int) error {
+func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel float64) error {
 	p := a.searchParams(ctx, li, k)
+	if sel > 0 && sel < 1 && p.Probes > 0 {
+		// NB: an IVF scan that rejects most rows must probe more lists to
+		// find the true neighbours among the passing ones, not just any k
+		// passing rows: scale the probes by the inverse selectivity.
+		p.Probes = int(float64(p.Probes)/sel + 0.5)
+	}
 	before := li.Index.Stats().Distances
 	rows := map[uint64][]types.Datum{}
 	var ferr error

@@ -24,7 +24,7 @@ func Build(n Node) (executor.Operator, error) {
 	case *AnnScan:
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: n.Index.OID, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
-			Strategy: n.Strategy}, nil
+			Strategy: n.Strategy, Stats: n.Stats}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil
 	case *Series:

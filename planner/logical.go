@@ -176,6 +176,7 @@ type AnnScan struct {
 	Offset   executor.Expr
 	Op       string // operator or function as written, for EXPLAIN
 	Strategy executor.AnnStrategy
+	Stats    *executor.TableStats
 }
 
 func (n *AnnScan) Columns() []Column { return n.Scan.Cols }

@@ -15,11 +15,6 @@ var distanceOps = map[string]vindex.Metric{
 	"<+>": vindex.L1, "l1_distance": vindex.L1, "vec_l1_distance": vindex.L1,
 }
 
-// exactBelow is the estimated fraction of rows under which a filtered
-// query is answered exactly over the matching rows instead of through the
-// index: with few matches, the exact answer is both cheaper and complete.
-const exactBelow = 0.01
-
 // annTopK rewrites TopK(Project(Scan)) ordered by the distance between a
 // vector column and a row-free query vector, with an index on that column
 // whose operator class matches the operator (as pgvector requires), into
@@ -71,12 +66,13 @@ func annTopK(o *Optimizer, n Node) Node {
 	strategy := executor.AnnPlain
 	if s.Filter != nil {
 		strategy = executor.AnnFilterAware
-		if o.Selectivity != nil && o.Selectivity(s.Table, s.Filter) < exactBelow {
-			strategy = executor.AnnExact
-		}
+	}
+	var stats *executor.TableStats
+	if o.Stats != nil {
+		stats = o.Stats(s.Table)
 	}
 	ann := &AnnScan{Scan: s, Index: ix, Metric: metric, Column: col, Query: query, Count: t.Count, Offset: t.Offset,
-		Op: opName, Strategy: strategy}
+		Op: opName, Strategy: strategy, Stats: stats}
 	p.Input = ann
 	return t
 }

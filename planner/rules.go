@@ -22,9 +22,8 @@ var rules = []Rule{
 
 // Optimizer applies the rules to a plan. It carries what rules may consult.
 type Optimizer struct {
-	// Selectivity estimates the fraction of a table's rows passing a
-	// filter (nil: no statistics; rules assume a filter passes half).
-	Selectivity func(t *executor.Table, filter executor.Expr) float64
+	// Stats returns a table's statistics (nil when unknown).
+	Stats func(t *executor.Table) *executor.TableStats
 }
 
 // Optimize rewrites the plan with every rule in order.

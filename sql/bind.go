@@ -136,7 +136,7 @@ func lower(s string) string { return strings.ToLower(s) }
 
 // buildPlan optimises and builds a nested plan (subqueries).
 func (b *binder) buildPlan(n planner.Node) (executor.Operator, error) {
-	return planner.Build((&planner.Optimizer{}).Optimize(n))
+	return planner.Build(b.s.e.optimizer().Optimize(n))
 }
 
 // regCast resolves 'name'::regclass or 'name'::regtype to an OID constant.
@@ -168,4 +168,9 @@ func (b *binder) relationOID(schema, name string) (uint32, bool) {
 		return ix.OID, true
 	}
 	return 0, false
+}
+
+// optimizer returns the planner configured with the engine's statistics.
+func (e *Engine) optimizer() *planner.Optimizer {
+	return &planner.Optimizer{Stats: e.stats}
 }

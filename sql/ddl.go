@@ -1,7 +1,6 @@
 package sql
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -325,13 +324,14 @@ func (s *Session) dropDatabase(st *tree.DropDatabase) (*Result, error) {
 	return tagResult(s, "DROP DATABASE"), nil
 }
 
-// analyze is ANALYZE: statistics for the planner's selectivity estimates
-// are gathered by scanning each table.
+// analyze is ANALYZE [table]: it samples each table's rows for the
+// planner's selectivity estimates and stores the statistics.
 func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
 	cat, err := s.catalog()
 	if err != nil {
 		return nil, err
 	}
+	var tables []*executor.Table
 	if st.Table != nil {
 		t, err := cat.table(st.Table.Schema, st.Table.Name)
 		if err != nil {
@@ -340,11 +340,23 @@ func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
 		if t == nil {
 			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
 		}
+		tables = append(tables, t)
+	} else {
+		for _, d := range cat.cat.Tables(cat.db.ID) {
+			t, err := s.e.table(d)
+			if err != nil {
+				return nil, err
+			}
+			tables = append(tables, t)
+		}
+	}
+	for _, t := range tables {
+		if err := s.analyzeTable(t); err != nil {
+			return nil, err
+		}
 	}
 	return tagResult(s, "ANALYZE"), nil
 }
-
-var _ = context.Background
 
 func indexExists(cat *catalogView, name string) bool {
 	_, ix := cat.indexByName(name)

@@ -42,6 +42,8 @@ type Engine struct {
 	// builds tracks running CREATE INDEX builds for
 	// pg_stat_progress_create_index.
 	builds buildProgress
+	// statsCache holds planner statistics per table.
+	statsCache tableStatsCache
 }
 
 // Open opens (or creates) the data directory and returns an Engine. A new

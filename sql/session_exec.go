@@ -102,7 +102,7 @@ func (s *Session) bind(p Parsed, pts []types.T) (*Prepared, error) {
 			return nil, s.positioned(err, p)
 		}
 		prep.ParamTypes = b.finishParams()
-		prep.plan = (&planner.Optimizer{}).Optimize(node)
+		prep.plan = s.e.optimizer().Optimize(node)
 		prep.Columns = visibleColumns(prep.plan.Columns())
 	case *tree.Execute:
 		st := stmt.(*tree.Execute)
@@ -207,7 +207,16 @@ func (s *Session) runPlan(ctx context.Context, plan planner.Node, params []types
 		op.Close()
 		return nil, err
 	}
-	return &Result{s: s, cols: visibleColumns(plan.Columns()), op: op, ectx: ectx, verb: verb}, nil
+	r := &Result{s: s, cols: visibleColumns(plan.Columns()), op: op, ectx: ectx, verb: verb}
+	switch n := plan.(type) {
+	case *planner.Insert:
+		r.table = n.Table.Desc.ID
+	case *planner.Update:
+		r.table = n.Table.Desc.ID
+	case *planner.Delete:
+		r.table = n.Table.Desc.ID
+	}
+	return r, nil
 }
 
 func (s *Session) execCtx(ctx context.Context, params []types.Datum) *executor.Ctx {
@@ -243,6 +252,8 @@ type Result struct {
 	done bool
 	tag  string
 	copy *copyIn
+	// table is the table a DML statement modified (for auto-analyze).
+	table uint32
 }
 
 // Columns describes the rows Next returns (nil for no rows).
