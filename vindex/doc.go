@@ -11,7 +11,8 @@
 //     fallback), ForMetric (ranking distance for a Metric) and Report.
 //   - vindex/flat: the exact index, the ground truth every other type is
 //     tested against.
-//   - vindex/hnsw, vindex/ivfflat, vindex/ivfpq, vindex/annoy: ANN indexes.
+//   - vindex/hnsw, vindex/ivfflat, vindex/ivfpq, vindex/annoy: ANN indexes
+//     (vindex/kmeans trains the IVF coarse quantizers).
 //   - vindex/vindextest: RunSuite, the conformance suite each index type runs.
 //   - vindex/dataset: fvecs/ivecs readers, ground truth and Recall.
 //   - vindex/bench: the driver behind "vecgres bench".

@@ -120,13 +120,18 @@ var genericKernels = kernelSet{
 	dot:      dotGeneric,
 	l1:       l1Generic,
 	cos:      cosGeneric,
-	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredGeneric, q, data, dims, out) },
-	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotGeneric, q, data, dims, out) },
+	l2Batch:  l2SquaredBatchGeneric,
+	dotBatch: dotBatchGeneric,
 }
 
-// batchOf applies a single-pair kernel to every stored vector.
-func batchOf(f func(a, b []float32) float32, q, data []float32, dims int, out []float32) {
+func l2SquaredBatchGeneric(q, data []float32, dims int, out []float32) {
 	for i := range out {
-		out[i] = f(q, data[i*dims:(i+1)*dims:(i+1)*dims])
+		out[i] = l2SquaredGeneric(q, data[i*dims:(i+1)*dims:(i+1)*dims])
+	}
+}
+
+func dotBatchGeneric(q, data []float32, dims int, out []float32) {
+	for i := range out {
+		out[i] = dotGeneric(q, data[i*dims:(i+1)*dims:(i+1)*dims])
 	}
 }

@@ -47,8 +47,8 @@ var avx2Kernels = kernelSet{
 	dot:      dotAVX2,
 	l1:       l1AVX2,
 	cos:      cosGeneric,
-	l2Batch:  func(q, data []float32, dims int, out []float32) { batchOf(l2SquaredAVX2, q, data, dims, out) },
-	dotBatch: func(q, data []float32, dims int, out []float32) { batchOf(dotAVX2, q, data, dims, out) },
+	l2Batch:  l2SquaredBatchAVX2,
+	dotBatch: dotBatchAVX2,
 }
 
 // Assembly kernels (kernels_amd64.s). Each reads len(a) elements of a and b;
@@ -128,4 +128,19 @@ func l1Fallback(a, b []float32) float32 {
 		return l1AVX2(a, b)
 	}
 	return l1Generic(a, b)
+}
+
+// l2SquaredBatchAVX2 and dotBatchAVX2 loop in Go with direct calls to the
+// assembly (a call through a func value would add an ABI wrapper per row).
+
+func l2SquaredBatchAVX2(q, data []float32, dims int, out []float32) {
+	for i := range out {
+		out[i] = l2SquaredAVX2(q, data[i*dims:(i+1)*dims:(i+1)*dims])
+	}
+}
+
+func dotBatchAVX2(q, data []float32, dims int, out []float32) {
+	for i := range out {
+		out[i] = dotAVX2(q, data[i*dims:(i+1)*dims:(i+1)*dims])
+	}
 }
