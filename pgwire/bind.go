@@ -31,7 +31,7 @@ func (c *conn) handleBind(m *pgproto3.Bind) bool {
 	}
 	if m.DestinationPortal != "" {
 		if _, ok := c.portals[m.DestinationPortal]; ok {
-			return c.extendedError(pgerr.Newf(codeDuplicateCursor, "cursor %q already exists", m.DestinationPortal))
+			return c.extendedError(pgerr.Newf(pgerr.DuplicateCursor, "cursor %q already exists", m.DestinationPortal))
 		}
 	}
 	var ptypes []types.T
@@ -143,9 +143,6 @@ func resultFormats(codes []int16, ncols int) ([]int16, error) {
 			"bind message has %d result formats but query has %d columns", len(codes), ncols)
 	}
 }
-
-// codeDuplicateCursor is 42P03, not (yet) in sql/pgerr's list.
-const codeDuplicateCursor pgerr.Code = "42P03"
 
 func noSuchStatement(name string) error {
 	if name == "" {

@@ -45,6 +45,11 @@ func (c *conn) sendError(err error) *pgerr.Error {
 	if pe.Code == pgerr.InternalError {
 		c.log.Warn("internal error", "err", err, "pid", c.pid)
 	}
+	if !isFatal(pe) && c.sess != nil {
+		// NB: every error fails the transaction, also those pgwire raises
+		// itself; Fail is a no-op for errors the session already saw.
+		c.sess.Fail()
+	}
 	c.wr.send(errorResponse(pe))
 	return pe
 }
@@ -68,6 +73,7 @@ func errorResponse(pe *pgerr.Error) *pgproto3.ErrorResponse {
 		Message:             pe.Message,
 		Detail:              pe.Detail,
 		Hint:                pe.Hint,
+		Where:               pe.Where,
 	}
 	if pe.Position > 0 {
 		r.Position = int32(pe.Position)

@@ -268,8 +268,11 @@ func (c *copyIn) textRow(line []byte) error {
 
 func (c *copyIn) withContext(err error, col int, val string) error {
 	pe := pgerr.From(err)
-	return pe.WithDetail(strings.TrimSpace(pe.Detail + " COPY " + c.table.Desc.Name + ", line " + strconv.FormatInt(c.line, 10) +
-		", column " + c.table.Desc.Columns[col].Name + ": \"" + val + "\""))
+	where := "COPY " + c.table.Desc.Name + ", line " + strconv.FormatInt(c.line, 10) + ", column " + c.table.Desc.Columns[col].Name
+	if c.format != "binary" {
+		where += ": \"" + val + "\""
+	}
+	return pe.WithWhere(where)
 }
 
 // splitText splits a text-format COPY line and undoes backslash escapes.

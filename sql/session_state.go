@@ -202,6 +202,17 @@ func (s *Session) fail() {
 	s.failed = true
 }
 
+// Fail records an error raised outside the engine (by pgwire: an unknown
+// portal, a bad Bind value, a COPY protocol error): an explicit transaction
+// becomes failed (TxnStatus 'E', later statements 25P02) and an open
+// implicit one is rolled back at Sync. With no transaction open it does
+// nothing.
+func (s *Session) Fail() {
+	if s.txn != nil || s.explicit {
+		s.fail()
+	}
+}
+
 // Sync ends the implicit transaction, if one is open: it commits it, or
 // rolls it back if a statement in it failed. pgwire calls it at every Sync
 // message and at the end of every simple Query message.

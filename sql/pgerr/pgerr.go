@@ -86,6 +86,7 @@ const (
 	ConnectionException                 Code = "08000"
 	InternalError                       Code = "XX000"
 	DataCorrupted                       Code = "XX001"
+	DuplicateCursor                     Code = "42P03"
 	NullValueNotAllowed                 Code = "22004"
 	SubstringError                      Code = "22011"
 	InvalidEscapeCharacter              Code = "22019"
@@ -119,7 +120,9 @@ type Error struct {
 	Detail   string
 	Hint     string
 	Position int
-	cause    error
+	// Where is the context line (the W field), e.g. "COPY t, line 3".
+	Where string
+	cause error
 }
 
 // Error implements error with "message" only, as psql shows it after "ERROR:".
@@ -152,6 +155,9 @@ func (e *Error) WithHint(hint string) *Error { c := *e; c.Hint = hint; return &c
 
 // WithDetail returns a copy of e with the detail set.
 func (e *Error) WithDetail(detail string) *Error { c := *e; c.Detail = detail; return &c }
+
+// WithWhere returns a copy of e with the context line set.
+func (e *Error) WithWhere(where string) *Error { c := *e; c.Where = where; return &c }
 
 // WithPosition returns a copy of e with the 1-based character position set.
 func (e *Error) WithPosition(pos int) *Error { c := *e; c.Position = pos; return &c }
