@@ -97,11 +97,12 @@ type kernelSet struct {
 	dotBatch func(q, data []float32, dims int, out []float32)
 }
 
-// kernels is chosen once, at package initialisation, and never changes.
+// kernels is chosen once, at package initialisation, and never changes
+// (tests aside).
 // NB: the hottest kernels (L2Squared, Dot, L1) do not call through it: an
 // assembly function reached through a func value goes via an ABI wrapper
-// that costs a few ns per call, so l2Dispatch and friends switch on
-// kernels.level and call the assembly directly.
+// that costs a few ns per call, so they call l2Dispatch and friends, which
+// on amd64 are assembly stubs that tail-jump to the chosen kernel.
 var kernels = chooseKernels(os.Getenv("VECGRES_NOSIMD") == "1")
 
 // simdLevel identifies a kernel set for the direct-call dispatchers.

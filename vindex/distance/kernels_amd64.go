@@ -84,51 +84,24 @@ func l2SquaredBatchAVX512(q, data []float32, dims int, out []float32)
 //go:noescape
 func dotBatchAVX512(q, data []float32, dims int, out []float32)
 
-// The dispatchers are small enough to inline into L2Squared, Dot and L1 (and
-// those into their callers), leaving one direct call to the assembly on the
-// AVX-512 path.
+// asmLevel mirrors kernels.level for the assembly dispatchers.
+var asmLevel = kernels.level
 
-func l2Dispatch(a, b []float32) float32 {
-	if kernels.level == levelAVX512 {
-		return l2SquaredAVX512(a, b)
-	}
-	return l2Fallback(a, b)
-}
+// l2Dispatch, dotDispatch and l1Dispatch are assembly stubs that test
+// asmLevel and tail-jump to the chosen kernel (the Go kernels through their
+// ABI0 wrappers). NB: one direct call from Go, instead of a Go dispatcher
+// calling the assembly, saves about 0.6 ns per distance at d=128 — a tenth
+// of the kernel's time — because the stub call is small enough to inline
+// L2Squared, Dot and L1 into their callers.
 
-func l2Fallback(a, b []float32) float32 {
-	if kernels.level == levelAVX2 {
-		return l2SquaredAVX2(a, b)
-	}
-	return l2SquaredGeneric(a, b)
-}
+//go:noescape
+func l2Dispatch(a, b []float32) float32
 
-func dotDispatch(a, b []float32) float32 {
-	if kernels.level == levelAVX512 {
-		return dotAVX512(a, b)
-	}
-	return dotFallback(a, b)
-}
+//go:noescape
+func dotDispatch(a, b []float32) float32
 
-func dotFallback(a, b []float32) float32 {
-	if kernels.level == levelAVX2 {
-		return dotAVX2(a, b)
-	}
-	return dotGeneric(a, b)
-}
-
-func l1Dispatch(a, b []float32) float32 {
-	if kernels.level == levelAVX512 {
-		return l1AVX512(a, b)
-	}
-	return l1Fallback(a, b)
-}
-
-func l1Fallback(a, b []float32) float32 {
-	if kernels.level == levelAVX2 {
-		return l1AVX2(a, b)
-	}
-	return l1Generic(a, b)
-}
+//go:noescape
+func l1Dispatch(a, b []float32) float32
 
 // l2SquaredBatchAVX2 and dotBatchAVX2 loop in Go with direct calls to the
 // assembly (a call through a func value would add an ABI wrapper per row).

@@ -656,3 +656,43 @@ dotb_store:
 dotb_end:
 	VZEROUPPER
 	RET
+
+// Dispatch stubs: same frame as the kernels, so a tail JMP hands over the
+// caller's arguments and return slot unchanged. asmLevel: 2 = AVX-512,
+// 1 = AVX2 (see simdLevel).
+
+// func l2Dispatch(a, b []float32) float32
+TEXT ·l2Dispatch(SB), NOSPLIT, $0-52
+	CMPB ·asmLevel(SB), $2
+	JNE  l2d_not512
+	JMP  ·l2SquaredAVX512(SB)
+l2d_not512:
+	CMPB ·asmLevel(SB), $1
+	JNE  l2d_generic
+	JMP  ·l2SquaredAVX2(SB)
+l2d_generic:
+	JMP  ·l2SquaredGeneric(SB)
+
+// func dotDispatch(a, b []float32) float32
+TEXT ·dotDispatch(SB), NOSPLIT, $0-52
+	CMPB ·asmLevel(SB), $2
+	JNE  dotd_not512
+	JMP  ·dotAVX512(SB)
+dotd_not512:
+	CMPB ·asmLevel(SB), $1
+	JNE  dotd_generic
+	JMP  ·dotAVX2(SB)
+dotd_generic:
+	JMP  ·dotGeneric(SB)
+
+// func l1Dispatch(a, b []float32) float32
+TEXT ·l1Dispatch(SB), NOSPLIT, $0-52
+	CMPB ·asmLevel(SB), $2
+	JNE  l1d_not512
+	JMP  ·l1AVX512(SB)
+l1d_not512:
+	CMPB ·asmLevel(SB), $1
+	JNE  l1d_generic
+	JMP  ·l1AVX2(SB)
+l1d_generic:
+	JMP  ·l1Generic(SB)

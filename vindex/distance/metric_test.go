@@ -56,3 +56,27 @@ func TestForMetricAndReport(t *testing.T) {
 		t.Errorf("cosine rank with a zero vector = %v, want NaN", got)
 	}
 }
+
+// TestDispatchStubs drives the assembly dispatch stubs at every level this
+// CPU supports (the stubs tail-jump to the kernel asmLevel names).
+func TestDispatchStubs(t *testing.T) {
+	saved := asmLevel
+	defer func() { asmLevel = saved }()
+	levels := []simdLevel{levelGeneric}
+	for _, ks := range simdKernelSets() {
+		levels = append(levels, ks.level)
+	}
+	a, b := []float32{1, 2, 3, 4, 5}, []float32{5, 4, 3, 2, 1}
+	for _, l := range levels {
+		asmLevel = l
+		if got := L2Squared(a, b); got != 40 {
+			t.Errorf("level %d: L2Squared = %v, want 40", l, got)
+		}
+		if got := Dot(a, b); got != 35 {
+			t.Errorf("level %d: Dot = %v, want 35", l, got)
+		}
+		if got := L1(a, b); got != 12 {
+			t.Errorf("level %d: L1 = %v, want 12", l, got)
+		}
+	}
+}
