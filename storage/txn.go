@@ -121,6 +121,7 @@ func (t *pebbleTxn) freezeIters() {
 }
 
 // Savepoint implements Txn. It costs O(1): the write set is cloned lazily.
+// On a finished transaction it returns -1 (RollbackTo(-1) then fails).
 func (t *pebbleTxn) Savepoint() int {
 	if t.check() != nil {
 		return -1
@@ -227,7 +228,8 @@ func (t *pebbleTxn) closeIters() {
 	}
 }
 
-// NewIter implements Reader. The iterator sees the snapshot and the writes
+// NewIter implements Reader. An inverted range (lower > upper) is empty.
+// The iterator sees the snapshot and the writes
 // made before NewIter, not later ones. Commit and Rollback close iterators
 // left open.
 func (t *pebbleTxn) NewIter(lower, upper []byte) (Iterator, error) {
@@ -237,6 +239,11 @@ func (t *pebbleTxn) NewIter(lower, upper []byte) (Iterator, error) {
 	it := &txnIter{t: t}
 	it.lower = bytes.Clone(lower)
 	it.upper = bytes.Clone(upper)
+	if upper != nil && bytes.Compare(lower, upper) > 0 {
+		// NB: an inverted range is empty (as DeleteRange treats it);
+		// Pebble wants lower <= upper.
+		it.upper = it.lower
+	}
 	si, err := t.snap.NewIter(&pebble.IterOptions{LowerBound: it.lower, UpperBound: it.upper})
 	if err != nil {
 		return nil, fmt.Errorf("storage: new iterator: %w", err)

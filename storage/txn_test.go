@@ -314,6 +314,12 @@ func TestConflicts(t *testing.T) {
 		{name: "range vs put outside", ops1: []string{"[a,c)"}, ops2: []string{"c=1"}},
 		{name: "overlapping ranges", ops1: []string{"[a,c)"}, ops2: []string{"[b,d)"}, conflict: true},
 		{name: "adjacent ranges", ops1: []string{"[a,c)"}, ops2: []string{"[c,d)"}},
+		// The second transaction is smaller than the first's commit record:
+		// the check walks its keys and ranges instead.
+		{name: "small vs large, hit", ops1: []string{"a=1", "b=1", "c=1"}, ops2: []string{"b=2"}, conflict: true},
+		{name: "small vs large, miss", ops1: []string{"a=1", "b=1", "c=1"}, ops2: []string{"bb=2"}},
+		{name: "small range vs large, hit", ops1: []string{"a=1", "b=1", "c=1"}, ops2: []string{"[bb,cc)"}, conflict: true},
+		{name: "small range vs large, miss", ops1: []string{"a=1", "b=1", "c=1"}, ops2: []string{"[bb,c)"}},
 		{name: "rolled back write", ops1: []string{"a=1"}, ops2: []string{"sp", "a=2", "rollback", "b=1"}},
 	}
 	for _, tc := range tests {
