@@ -83,16 +83,17 @@ func Command(args []string, reg *vindex.Registry, stdout, stderr io.Writer) erro
 	}
 
 	var results []Result
-	if !*jsonOut {
-		fmt.Fprintln(stdout, TableHeader)
-	}
 	err = Run(reg, cfg, func(r Result) {
-		results = append(results, r)
-		if *jsonOut {
+		switch {
+		case *jsonOut:
 			WriteJSON(stdout, r)
-		} else {
+		case len(results) == 0:
+			fmt.Fprintln(stdout, TableHeader)
+			fallthrough
+		default:
 			WriteRow(stdout, r)
 		}
+		results = append(results, r)
 	})
 	if err != nil {
 		return err
