@@ -17,8 +17,9 @@
 // (distance.L2SquaredBatch, DotBatch) into a pooled scratch buffer, and the
 // best k kept in a bounded max-heap ordered by (ranking distance, id), so
 // ties go to the smaller id. The filter is called only for candidates that
-// would enter the heap. SearchParallel splits the slots between goroutines
-// and merges their heaps. NaN distances (cosine with a zero vector) sort
+// would enter the heap. SearchParallel (and Search, after SetSearchWorkers)
+// splits the slots between goroutines and merges their heaps; indexes under
+// about 128k stored values are always scanned on the calling goroutine. NaN distances (cosine with a zero vector) sort
 // after every number, as in PostgreSQL.
 //
 // # Invariants
