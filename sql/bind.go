@@ -23,6 +23,9 @@ type binder struct {
 	// late (from a later use) reaches earlier references too.
 	paramRefs map[int][]*executor.ParamRef
 	sqlText   string
+	// inAggArgs is set while an aggregate's arguments are bound, so a
+	// nested aggregate call gets PostgreSQL's 42803 message.
+	inAggArgs bool
 }
 
 func newBinder(s *Session, cat *catalogView, paramTypes []types.T, sqlText string) *binder {
@@ -36,6 +39,9 @@ type scope struct {
 	// correlated is set when an inner query referenced this scope's
 	// columns through an OuterRef.
 	correlated bool
+	// boundary marks the scope a subquery is bound under: crossing it
+	// moves one level up the executor's stack of outer rows.
+	boundary bool
 	// agg is non-nil while binding the select list, HAVING and ORDER BY of
 	// an aggregating query.
 	agg *aggContext

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/planner"
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 	"github.com/vecgres/vecgres/sql/types"
@@ -94,7 +95,7 @@ func (b *binder) columnRef(sc *scope, e *tree.ColumnRef) (executor.Expr, error) 
 		if col != nil {
 			if depth == 0 {
 				if s.agg != nil {
-					return nil, groupingError(e)
+					return nil, groupingError(col)
 				}
 				return &executor.ColRef{Idx: idx, Typ: col.Type, Name: col.Name}, nil
 			}
@@ -104,7 +105,11 @@ func (b *binder) columnRef(sc *scope, e *tree.ColumnRef) (executor.Expr, error) 
 			}
 			return &executor.OuterRef{Depth: depth, Idx: idx, Typ: col.Type, Name: col.Name}, nil
 		}
-		depth++
+		// NB: only a subquery boundary is a level of ctx.outer at run time;
+		// FROM, CTE and aggregate scopes within one query level are not.
+		if s.boundary {
+			depth++
+		}
 	}
 	if e.Table != "" {
 		known := false
@@ -121,10 +126,11 @@ func (b *binder) columnRef(sc *scope, e *tree.ColumnRef) (executor.Expr, error) 
 	return nil, pgerr.Newf(pgerr.UndefinedColumn, "column %q does not exist", e.Column)
 }
 
-func groupingError(e *tree.ColumnRef) error {
-	name := e.Column
-	if e.Table != "" {
-		name = e.Table + "." + e.Column
+func groupingError(col *planner.Column) error {
+	// NB: PostgreSQL names the column by its range-table alias: "s.i".
+	name := col.Name
+	if col.Table != "" {
+		name = col.Table + "." + col.Name
 	}
 	return pgerr.Newf(pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
 }
@@ -618,6 +624,15 @@ func (b *binder) commonType(exprs []executor.Expr, what string) (types.T, []exec
 	}
 	if t.Family == types.Unknown {
 		t = types.TextType
+	}
+	// NB: as PostgreSQL's select_common_typmod, the result keeps a typmod only
+	// when every input already has exactly that type and typmod:
+	// coalesce(numeric(6,2) col, -1) is plain numeric and yields -1, not -1.00.
+	for _, e := range exprs {
+		if !e.Type().Equal(t) {
+			t = t.WithTypmod(-1)
+			break
+		}
 	}
 	out := make([]executor.Expr, len(exprs))
 	for i, e := range exprs {

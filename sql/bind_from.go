@@ -21,6 +21,9 @@ func (b *binder) fromList(parent *scope, items []tree.TableExpr) (planner.Node, 
 			node, sc.cols = n, cols
 			continue
 		}
+		if err := checkDuplicateTables(sc.cols, cols); err != nil {
+			return nil, nil, err
+		}
 		all := append(append([]planner.Column(nil), sc.cols...), cols...)
 		node = &planner.Join{Kind: executor.InnerJoin, Left: node, Right: n, Cols: all}
 		sc.cols = all
@@ -35,6 +38,10 @@ func (b *binder) tableExpr(parent *scope, it tree.TableExpr) (planner.Node, []pl
 	case *tree.Join:
 		return b.join(parent, t)
 	case *tree.SubqueryTable:
+		if t.Alias == "" {
+			// NB: PostgreSQL 15 requires the alias (16 made it optional).
+			return nil, nil, pgerr.New(pgerr.SyntaxError, "subquery in FROM must have an alias")
+		}
 		n, err := b.selectStmt(parent, t.Select)
 		if err != nil {
 			return nil, nil, err
@@ -86,6 +93,9 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 	}
 	r, rc, err := b.tableExpr(parent, j.Right)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkDuplicateTables(lc, rc); err != nil {
 		return nil, nil, err
 	}
 	kind := j.Kind
@@ -167,6 +177,24 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 		all = cols
 	}
 	return node, all, nil
+}
+
+// checkDuplicateTables rejects a range-table alias used on both sides of a
+// join or FROM list (42712), as PostgreSQL does for FROM a, a.
+func checkDuplicateTables(left, right []planner.Column) error {
+	seen := map[string]bool{}
+	for _, c := range left {
+		if c.Table != "" {
+			seen[c.Table] = true
+		}
+	}
+	for _, c := range right {
+		if c.Table != "" && seen[c.Table] {
+			return pgerr.Newf(pgerr.Code("42712"), // NB: duplicate_alias; sql/pgerr has no name for it yet
+				"table name %q specified more than once", c.Table)
+		}
+	}
+	return nil
 }
 
 func andExpr(a, b executor.Expr) executor.Expr {

@@ -20,6 +20,9 @@ func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "window functions are not supported yet")
 	}
 	if b.lib.IsAggregate(name) {
+		if b.inAggArgs {
+			return nil, pgerr.New(pgerr.GroupingError, "aggregate function calls cannot be nested")
+		}
 		if sc == nil || sc.agg == nil {
 			return nil, pgerr.Newf(pgerr.GroupingError, "aggregate functions are not allowed here")
 		}
@@ -52,14 +55,17 @@ func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 	case "nextval":
 		if len(e.Args) == 1 {
 			if s, ok := e.Args[0].(*tree.StringLit); ok {
-				return &executor.NextVal{Seq: s.Value, Typ: types.Int8Type}, nil
+				return &executor.NextVal{Seq: b.sequenceName(s.Value), Typ: types.Int8Type}, nil
 			}
 			if c, ok := e.Args[0].(*tree.Cast); ok {
 				if s, ok := c.Expr.(*tree.StringLit); ok {
-					return &executor.NextVal{Seq: s.Value, Typ: types.Int8Type}, nil
+					return &executor.NextVal{Seq: b.sequenceName(s.Value), Typ: types.Int8Type}, nil
 				}
 			}
 		}
+	}
+	if x, ok, err := b.catalogFunc(sc, e); ok || err != nil {
+		return x, err
 	}
 	args, err := b.exprList(sc, e.Args)
 	if err != nil {
@@ -101,7 +107,9 @@ type aggContext struct {
 func (b *binder) aggregateCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 	ac := sc.agg
 	inner := ac.from
+	b.inAggArgs = true
 	args, err := b.exprList(inner, e.Args)
+	b.inAggArgs = false
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +171,8 @@ func (b *binder) matchGroup(sc *scope, e tree.Expr) (executor.Expr, bool, error)
 			return &executor.ColRef{Idx: i, Typ: x.Type(), Name: colName(x)}, true, nil
 		}
 	}
-	if cr, ok := e.(*tree.ColumnRef); ok {
-		return nil, false, groupingError(cr)
+	if ref, ok := x.(*executor.ColRef); ok && ref.Idx < len(ac.from.cols) {
+		return nil, false, groupingError(&ac.from.cols[ref.Idx])
 	}
 	return nil, false, nil
 }
@@ -282,15 +290,32 @@ func exprKeys(es []executor.Expr) string {
 func (b *binder) bindSubquery(sc *scope, sel *tree.Select) (planner.Node, bool, error) {
 	outer := sc
 	if outer != nil && outer.agg != nil {
-		// NB: inside an aggregating query, a subquery sees the FROM rows.
-		outer = outer.agg.from
+		outer = groupedScope(outer)
 	}
-	marker := &scope{parent: outer}
+	marker := &scope{parent: outer, boundary: true}
 	node, err := b.selectStmt(marker, sel)
 	if err != nil {
 		return nil, false, err
 	}
 	return node, marker.correlated || (outer != nil && outer.correlated), nil
+}
+
+// groupedScope is what a subquery inside an aggregating query sees of it:
+// the aggregate's output row, whose first columns are the GROUP BY
+// expressions. NB: the subquery runs over that row (in the select list,
+// HAVING or ORDER BY), so only grouped plain columns are visible; the other
+// FROM columns are left out rather than read at a wrong offset.
+func groupedScope(sc *scope) *scope {
+	ac := sc.agg
+	cols := make([]planner.Column, len(ac.groupBy))
+	for i, g := range ac.groupBy {
+		cols[i] = planner.Column{Hidden: true}
+		if ref, ok := g.(*executor.ColRef); ok && ref.Idx < len(ac.from.cols) {
+			cols[i] = ac.from.cols[ref.Idx]
+			cols[i].Hidden = false
+		}
+	}
+	return &scope{parent: sc.parent, cols: cols}
 }
 
 func (b *binder) subqueryExpr(sc *scope, e *tree.Subquery) (executor.Expr, error) {
