@@ -173,6 +173,11 @@ func (b *binder) relationOID(schema, name string) (uint32, bool) {
 	if _, ix := b.cat.indexByName(name); ix != nil {
 		return ix.OID, true
 	}
+	if schema == "" || schema == "pg_catalog" {
+		if oid, ok := catalogRelOIDs[name]; ok {
+			return oid, true
+		}
+	}
 	return 0, false
 }
 

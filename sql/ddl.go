@@ -2,6 +2,7 @@ package sql
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vecgres/vecgres/executor"
@@ -42,7 +43,7 @@ func (s *Session) createTable(st *tree.CreateTable) (*Result, error) {
 				return nil, pgerr.Newf(pgerr.DuplicateColumn, "column %q specified more than once", cd.Name)
 			}
 		}
-		col, err := s.columnDesc(name, cd)
+		col, err := s.columnDesc(cat.db.ID, name, cd)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +125,7 @@ func descColumn(t *storage.TableDesc, name string) int {
 
 // columnDesc turns a column definition into its stored form; serial types
 // become integer columns with a sequence default, as in PostgreSQL.
-func (s *Session) columnDesc(table string, cd tree.ColumnDef) (storage.ColumnDesc, error) {
+func (s *Session) columnDesc(dbID uint32, table string, cd tree.ColumnDef) (storage.ColumnDesc, error) {
 	tn := cd.Type
 	serial := ""
 	switch tn.Name {
@@ -145,7 +146,7 @@ func (s *Session) columnDesc(table string, cd tree.ColumnDef) (storage.ColumnDes
 	}
 	if serial != "" {
 		seq := table + "_" + cd.Name + "_seq"
-		col.Serial = seq
+		col.Serial = qualifiedSequence(dbID, seq)
 		col.NotNull = true
 		col.Default = "nextval('" + seq + "'::regclass)"
 	} else if cd.Default != nil {
@@ -361,4 +362,16 @@ func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
 func indexExists(cat *catalogView, name string) bool {
 	_, ix := cat.indexByName(name)
 	return ix != nil
+}
+
+// qualifiedSequence is the storage name of sequence seq of database dbID:
+// sequence keys are global, sequence names are per database.
+func qualifiedSequence(dbID uint32, seq string) string {
+	return strconv.FormatUint(uint64(dbID), 10) + ".public." + seq
+}
+
+// sequenceName qualifies a sequence named in SQL (nextval('t_id_seq')).
+func (b *binder) sequenceName(name string) string {
+	name = strings.TrimPrefix(strings.ToLower(name), "public.")
+	return qualifiedSequence(b.cat.db.ID, name)
 }
