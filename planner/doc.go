@@ -1,0 +1,27 @@
+// Package planner turns the binder's logical plan into an executable one.
+//
+// The binder (package sql) builds a tree of logical nodes (logical.go)
+// whose expressions are already bound executor.Expr values. Optimize
+// applies an ordered list of rewrite rules (rules.go is the only place
+// their order is decided; one rule per rule_*.go file), and Build
+// (build.go) turns the result into executor operators. Explain
+// (explain.go) prints the optimised tree in PostgreSQL's EXPLAIN text
+// format.
+//
+// Rules, in order:
+//   - push_filter_into_scan: a Filter over a Scan becomes the scan's filter.
+//   - pk_point_lookup: pk = constant/parameter (or IN a list) becomes point
+//     lookups; the filter stays as a residual check.
+//   - sort_limit_to_topk: ORDER BY ... LIMIT k runs as a bounded heap
+//     (exact k-nearest-neighbour search is this rule).
+//   - ann_topk: ORDER BY vector_col <op> query LIMIT k over a table with a
+//     vector index whose operator class matches <op> becomes an index scan;
+//     the scan's filter goes with it and the executor chooses, from the
+//     table statistics, between filter-aware traversal, probe widening and
+//     exact search over the matching rows.
+//
+// Invariants: a rule returns its input unchanged when a precondition
+// fails, so every rule is optional for correctness; plans reference
+// columns by position in their input row; Build returns fresh operators
+// (they hold per-run state) so a plan can be executed many times.
+package planner
