@@ -2,6 +2,7 @@
 //
 //	vecgres serve [--listen HOST:PORT] [--data DIR] [--log-level LEVEL]
 //	vecgres bench --data DIR --index TYPE [...]
+//	vecgres bench-sql --data DIR [--spawn | --addr HOST:PORT] [...]
 //
 // Run "vecgres help" or "vecgres SUBCOMMAND --help" for every flag.
 package main
@@ -16,9 +17,12 @@ const usage = `vecgres: a SQL vector database that speaks the PostgreSQL wire pr
 Usage:
   vecgres serve [flags]   serve PostgreSQL clients (default 127.0.0.1:5433)
   vecgres bench [flags]   build a vector index on an fvecs dataset and measure recall and speed
+  vecgres bench-sql [flags]
+                          load an fvecs dataset over the wire, build indexes with SQL and measure
+                          recall, QPS and latency with 1..N clients (--spawn runs a server in-process)
   vecgres help            show this text
 
-Run "vecgres serve --help" or "vecgres bench --help" for their flags.
+Run "vecgres serve --help", "vecgres bench --help" or "vecgres bench-sql --help" for their flags.
 `
 
 func main() {
@@ -32,6 +36,8 @@ func main() {
 		err = runServe(os.Args[2:])
 	case "bench":
 		err = runBench(os.Args[2:])
+	case "bench-sql":
+		err = runBenchSQL(os.Args[2:])
 	case "help", "-h", "--help", "-help":
 		fmt.Print(usage)
 		return
