@@ -178,7 +178,13 @@ func (e *CastExpr) Eval(ctx *Ctx, row []types.Datum) (types.Datum, error) {
 	if err != nil || v.IsNull() {
 		return v, err
 	}
-	return types.Cast(v, e.Expr.Type(), e.Typ, e.Explicit)
+	// NB: the session's TimeZone decides timestamp <-> timestamptz and text
+	// -> timestamptz conversions.
+	var opts types.FormatOptions
+	if ctx.Builtin != nil {
+		opts = ctx.Builtin.Format
+	}
+	return types.CastWithOptions(v, e.Expr.Type(), e.Typ, e.Explicit, opts)
 }
 
 // Eval implements three-valued AND: false wins over NULL.

@@ -193,7 +193,7 @@ func (b *binder) coerceCtx(e executor.Expr, t types.T, allowed types.CastContext
 			if x.Value.IsNull() {
 				return &executor.Const{Typ: t}, nil
 			}
-			v, err := types.ParseText(t, x.Value.S)
+			v, err := types.ParseTextWithOptions(t, x.Value.S, b.s.FormatOptions())
 			if err != nil {
 				return nil, err
 			}
@@ -219,7 +219,7 @@ func (b *binder) coerceCtx(e executor.Expr, t types.T, allowed types.CastContext
 		if c.Value.IsNull() {
 			return &executor.Const{Typ: t}, nil
 		}
-		v, err := types.Cast(c.Value, from, t, false)
+		v, err := types.CastWithOptions(c.Value, from, t, false, b.s.FormatOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -431,6 +431,23 @@ func (b *binder) cast(sc *scope, e *tree.Cast) (executor.Expr, error) {
 	return b.castTo(x, t)
 }
 
+// parseLiteralExplicit reads an untyped literal for 'text'::t. NB: as in
+// PostgreSQL the literal is read as the plain type and then explicitly cast
+// to the modifier, so 'abcdef'::varchar(3) truncates to 'abc' where an
+// assignment would fail with 22001 (vector(n) and numeric(p,s) still check).
+func (b *binder) parseLiteralExplicit(s string, t types.T) (types.Datum, error) {
+	opts := b.s.FormatOptions()
+	if t.Family == types.Array || t.Typmod < 0 {
+		return types.ParseTextWithOptions(t, s, opts)
+	}
+	plain := t.WithTypmod(-1)
+	v, err := types.ParseTextWithOptions(plain, s, opts)
+	if err != nil {
+		return types.Null, err
+	}
+	return types.CastWithOptions(v, plain, t, true, opts)
+}
+
 // castTo applies an explicit cast.
 func (b *binder) castTo(x executor.Expr, t types.T) (executor.Expr, error) {
 	from := x.Type()
@@ -443,7 +460,7 @@ func (b *binder) castTo(x executor.Expr, t types.T) (executor.Expr, error) {
 			if t.Family == types.Regclass || t.Family == types.Regtype {
 				return b.regCast(c.Value.S, t)
 			}
-			v, err := types.ParseText(t, c.Value.S)
+			v, err := b.parseLiteralExplicit(c.Value.S, t)
 			if err != nil {
 				return nil, err
 			}
@@ -463,7 +480,7 @@ func (b *binder) castTo(x executor.Expr, t types.T) (executor.Expr, error) {
 		if c.Value.IsNull() {
 			return &executor.Const{Typ: t}, nil
 		}
-		v, err := types.Cast(c.Value, from, t, true)
+		v, err := types.CastWithOptions(c.Value, from, t, true, b.s.FormatOptions())
 		if err != nil {
 			return nil, err
 		}

@@ -112,6 +112,7 @@ func (s *Session) builtinCtx() *builtin.Ctx {
 		User:          s.user,
 		Schema:        "public",
 		Setting:       s.settings.get,
+		SetSetting:    s.setConfig,
 		Format:        s.FormatOptions(),
 		ServerVersion: VersionString,
 	}
@@ -174,7 +175,7 @@ func (s *Session) endTxn(commit bool) error {
 	s.changes = nil
 	s.txn, s.explicit, s.failed, s.catDirty, s.savepoints = nil, false, false, false, nil
 	s.txnStart = time.Time{}
-	s.settings.endTxn()
+	s.settings.endTxn(commit)
 	if txn == nil {
 		return nil
 	}
@@ -243,4 +244,20 @@ func (s *Session) catalog() (*catalogView, error) {
 		return nil, pgerr.Newf(pgerr.InvalidCatalogName, "database %q does not exist", s.dbName)
 	}
 	return &catalogView{e: s.e, cat: cat, db: db}, nil
+}
+
+// setConfig is set_config(name, value, is_local): SET or SET LOCAL from a
+// function call, returning the value now in effect. NB: as in PostgreSQL,
+// is_local outside a transaction block lasts only for the statement's own
+// implicit transaction.
+func (s *Session) setConfig(name, value string, local bool) (string, error) {
+	canonical := name
+	if set, ok := lookupSetting(name); ok {
+		canonical = set.name
+	}
+	if err := s.settings.set(canonical, value, local); err != nil {
+		return "", err
+	}
+	v, _ := s.settings.get(canonical)
+	return v, nil
 }

@@ -24,6 +24,7 @@ func (s *Session) execTxnControl(stmt tree.Statement) (r *Result, handled bool, 
 			return nil, true, err
 		}
 		s.explicit = true
+		s.settings.beginTxn()
 		return tagResult(s, "BEGIN"), true, nil
 	case *tree.Commit:
 		if s.txn == nil {

@@ -49,9 +49,9 @@ var settingsTable = []setting{
 	{name: "default_transaction_isolation", def: "read committed"},
 	{name: "max_identifier_length", def: "63", check: readOnlySetting},
 	{name: "server_version_num", def: "150008", check: readOnlySetting},
-	{name: "statement_timeout", def: "0"},
-	{name: "lock_timeout", def: "0"},
-	{name: "idle_in_transaction_session_timeout", def: "0"},
+	{name: "statement_timeout", def: "0", check: checkMilliseconds},
+	{name: "lock_timeout", def: "0", check: checkMilliseconds},
+	{name: "idle_in_transaction_session_timeout", def: "0", check: checkMilliseconds},
 	{name: "client_min_messages", def: "notice"},
 	{name: "bytea_output", def: "hex"},
 	{name: "timezone_abbreviations", def: "Default"},
@@ -98,6 +98,10 @@ type settings struct {
 	vals    map[string]string // key: lower-case name
 	local   map[string]string // SET LOCAL values, cleared at transaction end
 	changed map[string]bool   // reportable parameters changed since last report
+	// saved holds, while an explicit transaction is open, the session value
+	// each parameter had before its first SET in it (absent: it was unset),
+	// so a rollback restores them as PostgreSQL does; nil outside one.
+	saved map[string]*string
 }
 
 func newSettings() *settings {
@@ -128,6 +132,9 @@ func (s *settings) set(name, value string, local bool) error {
 	if known && st.check != nil {
 		v, err := st.check(value)
 		if err != nil {
+			if err == errNeedsBool {
+				return pgerr.Newf(pgerr.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
+			}
 			if pe := pgerr.From(err); pe.Code == pgerr.CantChange {
 				return pgerr.Newf(pgerr.CantChange, "parameter %q cannot be changed", name)
 			}
@@ -138,6 +145,7 @@ func (s *settings) set(name, value string, local bool) error {
 	if local {
 		s.local[k] = value
 	} else {
+		s.remember(k)
 		s.vals[k] = value
 	}
 	if known && st.reportable {
@@ -159,6 +167,7 @@ func (s *settings) reset(name string) error {
 	st, ok := lookupSetting(name)
 	if !ok {
 		if strings.Contains(name, ".") {
+			s.remember(strings.ToLower(name))
 			delete(s.vals, strings.ToLower(name))
 			return nil
 		}
@@ -172,14 +181,48 @@ func isReadOnly(st setting) bool {
 	return pgerr.CodeOf(err) == pgerr.CantChange && st.def != ""
 }
 
-// endTxn drops SET LOCAL values.
-func (s *settings) endTxn() {
+// beginTxn starts recording session values for a rollback to restore.
+func (s *settings) beginTxn() {
+	s.saved = map[string]*string{}
+}
+
+// remember records key's value before its first change in a transaction.
+func (s *settings) remember(k string) {
+	if s.saved == nil {
+		return
+	}
+	if _, done := s.saved[k]; done {
+		return
+	}
+	if v, ok := s.vals[k]; ok {
+		s.saved[k] = &v
+	} else {
+		s.saved[k] = nil
+	}
+}
+
+// endTxn drops SET LOCAL values and, when the transaction rolled back,
+// restores the session values SET inside it.
+func (s *settings) endTxn(commit bool) {
 	for k := range s.local {
 		if st, ok := lookupSetting(k); ok && st.reportable {
 			s.changed[st.name] = true
 		}
 	}
 	s.local = map[string]string{}
+	if !commit {
+		for k, v := range s.saved {
+			if v == nil {
+				delete(s.vals, k)
+			} else {
+				s.vals[k] = *v
+			}
+			if st, ok := lookupSetting(k); ok && st.reportable {
+				s.changed[st.name] = true
+			}
+		}
+	}
+	s.saved = nil
 }
 
 // takeChanged returns the reportable parameters changed since last call.
@@ -225,7 +268,60 @@ func checkBool(v string) (string, error) {
 	case "off", "false", "no", "0", "f", "n":
 		return "off", nil
 	}
-	return "", pgerr.New(pgerr.InvalidParameterValue, "requires a Boolean value")
+	return "", errNeedsBool
+}
+
+// errNeedsBool is checkBool's failure; set words it as PostgreSQL does.
+var errNeedsBool = pgerr.New(pgerr.InvalidParameterValue, "requires a Boolean value")
+
+// msUnits are PostgreSQL's time units for millisecond parameters, largest
+// first (the order SHOW picks the unit in).
+var msUnits = []struct {
+	name string
+	ms   int64
+}{{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}, {"ms", 1}}
+
+// checkMilliseconds validates a time parameter whose base unit is ms
+// (statement_timeout and friends): an integer with an optional unit, 0 ..
+// INT_MAX ms. It normalises to PostgreSQL's display, the largest unit that
+// divides the value exactly: 5000 -> "5s", 90000 -> "90s", 0 -> "0".
+func checkMilliseconds(v string) (string, error) {
+	t := strings.TrimSpace(v)
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || i == 0 && (t[i] == '-' || t[i] == '+')) {
+		i++
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if err != nil {
+		return "", pgerr.New(pgerr.InvalidParameterValue, `Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`)
+	}
+	ms := n
+	if unit := strings.TrimSpace(t[i:]); unit != "" {
+		found := false
+		for _, u := range msUnits {
+			if unit == u.name {
+				ms, found = n*u.ms, true
+			}
+		}
+		if unit == "us" {
+			ms, found = n/1000, true
+		}
+		if !found {
+			return "", pgerr.New(pgerr.InvalidParameterValue, `Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`)
+		}
+	}
+	if ms < 0 || ms > 2147483647 {
+		return "", pgerr.Newf(pgerr.InvalidParameterValue, "%d ms is outside the valid range for parameter (0 .. 2147483647)", ms)
+	}
+	if ms == 0 {
+		return "0", nil
+	}
+	for _, u := range msUnits {
+		if ms%u.ms == 0 {
+			return strconv.FormatInt(ms/u.ms, 10) + u.name, nil
+		}
+	}
+	return strconv.FormatInt(ms, 10) + "ms", nil
 }
 
 func checkIntRange(lo, hi int) func(string) (string, error) {

@@ -89,6 +89,7 @@ func (l *Library) addFloatArith() {
 		l.unOp("+", t, t, func(_ *Ctx, a []types.Datum) (types.Datum, error) { return a[0], nil })
 		l.fn("abs", ts(t), t, func(_ *Ctx, a []types.Datum) (types.Datum, error) { return types.NewFloat(math.Abs(a[0].F)), nil })
 	}
+	l.addMixedFloatArith()
 	l.binOp("^", types.Float8Type, types.Float8Type, types.Float8Type, evalDpow)
 	l.fn("power", ts(types.Float8Type, types.Float8Type), types.Float8Type, evalDpow)
 	l.fn("pow", ts(types.Float8Type, types.Float8Type), types.Float8Type, evalDpow)
@@ -124,4 +125,39 @@ func evalDpow(_ *Ctx, a []types.Datum) (types.Datum, error) {
 		return types.Datum{}, errFloatUnderflow()
 	}
 	return types.NewFloat(v), nil
+}
+
+// addMixedFloatArith registers PostgreSQL's float48 and float84 + - * /:
+// real with double precision is computed in double precision. NB: they also
+// decide real <op> integer: the candidate with the preferred float8 side
+// wins, so 1.0::real / 3 is 0.3333333333333333 (double), as in PostgreSQL.
+func (l *Library) addMixedFloatArith() {
+	f4, f8 := types.Float4Type, types.Float8Type
+	for _, p := range [][2]types.T{{f4, f8}, {f8, f4}} {
+		l.binOp("+", p[0], p[1], f8, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+			return float8Result(a[0].F+a[1].F, anyInf(a[0].F, a[1].F))
+		})
+		l.binOp("-", p[0], p[1], f8, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+			return float8Result(a[0].F-a[1].F, anyInf(a[0].F, a[1].F))
+		})
+		l.binOp("*", p[0], p[1], f8, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+			x, y := a[0].F, a[1].F
+			v := x * y
+			if v == 0 && x != 0 && y != 0 {
+				return types.Datum{}, errFloatUnderflow()
+			}
+			return float8Result(v, anyInf(x, y))
+		})
+		l.binOp("/", p[0], p[1], f8, func(_ *Ctx, a []types.Datum) (types.Datum, error) {
+			x, y := a[0].F, a[1].F
+			if y == 0 && !math.IsNaN(x) {
+				return types.Datum{}, errDivByZero()
+			}
+			v := x / y
+			if v == 0 && x != 0 && !math.IsInf(y, 0) {
+				return types.Datum{}, errFloatUnderflow()
+			}
+			return float8Result(v, math.IsInf(x, 0))
+		})
+	}
 }

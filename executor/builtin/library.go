@@ -15,6 +15,9 @@ type Ctx struct {
 	Database, User, Schema string
 	// Setting answers current_setting(name); nil means no settings are known.
 	Setting func(name string) (string, bool)
+	// SetSetting performs set_config(name, value, is_local) and returns the
+	// value now in effect; nil means settings cannot be changed here.
+	SetSetting func(name, value string, local bool) (string, error)
 	// Format holds the session settings that change text output (floats, time zone).
 	Format types.FormatOptions
 	// ServerVersion is the full text version() returns.

@@ -51,6 +51,24 @@ func (l *Library) addMisc() {
 	l.fn("current_setting", ts(t, types.BoolType), t, func(ctx *Ctx, a []types.Datum) (types.Datum, error) {
 		return currentSetting(ctx, a[0].S, a[1].Bool())
 	})
+	// NB: pg_typeof returns regtype in PostgreSQL; vecgres returns its text
+	// (format_type_be's name), which is what clients print or compare.
+	typeOf := &Func{Name: "pg_typeof", Params: ts(types.UnknownType), Return: t, NullCall: true, pseudo: []pseudo{pAny}}
+	typeOf.typed = func(params []types.T) EvalFunc {
+		name := str(typeName(params[0]))
+		return func(*Ctx, []types.Datum) (types.Datum, error) { return name, nil }
+	}
+	l.addFunc(typeOf)
+	l.fn("set_config", ts(t, t, types.BoolType), t, func(ctx *Ctx, a []types.Datum) (types.Datum, error) {
+		if ctx.SetSetting == nil {
+			return types.Datum{}, pgerr.New(pgerr.FeatureNotSupported, "set_config is not available in this context")
+		}
+		v, err := ctx.SetSetting(a[0].S, a[1].S, a[2].Bool())
+		if err != nil {
+			return types.Datum{}, err
+		}
+		return str(v), nil
+	}).Volatile = true
 	l.fn("gen_random_uuid", nil, types.UuidType, evalRandomUUID).Volatile = true
 	nullif := &Func{Name: "nullif", Params: ts(types.UnknownType, types.UnknownType), NullCall: true,
 		pseudo: []pseudo{pAnyCompatible, pAnyCompatible}, retPseudo: pAnyCompatible}
