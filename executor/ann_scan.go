@@ -88,7 +88,7 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
 	}
 	var li *LiveIndex
-	if ctx.Vectors != nil {
+	if ctx.Vectors != nil && a.IndexOID != 0 {
 		li = ctx.Vectors.Get(a.IndexOID)
 	}
 	sel := -1.0
@@ -237,10 +237,78 @@ func (a *AnnScan) fetch(ctx *Ctx, id uint64) ([]types.Datum, error) {
 	return row, nil
 }
 
-// exact scans the table, keeping the k nearest rows that pass the filter.
-// A NULL query vector orders nothing: the first k passing rows are returned.
+// exact returns the k nearest rows passing the filter, exactly: through
+// the column's in-memory exact cache when it can, otherwise by decoding
+// every row. A NULL query vector orders nothing: the first k passing rows
+// are returned.
 func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
 	a.Used = AnnExact
+	if q != nil && ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) {
+		if cache := ctx.Vectors.ExactCache(a.Table, a.Column, a.Metric); cache != nil {
+			return a.cachedExact(ctx, cache, q, k)
+		}
+	}
+	return a.scanExact(ctx, q, k)
+}
+
+// cachedExact searches the exact cache; the filter is asked only about
+// rows that would enter the top k.
+func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) error {
+	rows := map[uint64][]types.Datum{}
+	var ferr error
+	p := &vindex.SearchParams{}
+	if a.Filter != nil {
+		p.Filter = func(id uint64) bool {
+			if ferr != nil {
+				return false
+			}
+			row, err := a.fetch(ctx, id)
+			if err != nil || row == nil {
+				ferr = err
+				return false
+			}
+			ok, err := EvalBool(ctx, a.Filter, row)
+			if err != nil {
+				ferr = err
+				return false
+			}
+			if ok {
+				rows[id] = row
+			}
+			return ok
+		}
+	}
+	res, err := cache.Index.Search(q, k, p, nil)
+	if ferr != nil {
+		return ferr
+	}
+	if err != nil {
+		return err
+	}
+	a.Distances += int64(cache.Index.Stats().Vectors)
+	for _, r := range res {
+		row := rows[r.ID]
+		if row == nil {
+			if row, err = a.fetch(ctx, r.ID); err != nil {
+				return err
+			}
+			if row == nil {
+				continue
+			}
+		}
+		a.out = append(a.out, row)
+	}
+	if len(a.out) < k {
+		// NB: rows with a NULL vector are not in the cache but are part of
+		// the answer (they sort last); the slow path includes them.
+		a.out = nil
+		return a.scanExact(ctx, q, k)
+	}
+	return nil
+}
+
+// scanExact decodes every row, keeping the k nearest that pass the filter.
+func (a *AnnScan) scanExact(ctx *Ctx, q []float32, k int) error {
 	scan := &TableScan{Table: a.Table, WithKey: a.WithKey}
 	if err := scan.Open(ctx); err != nil {
 		return err

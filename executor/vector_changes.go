@@ -24,6 +24,11 @@ type VectorChanges struct {
 	local map[uint32]*LiveIndex
 	// dropped are indexes this transaction dropped, forgotten at commit.
 	dropped []uint32
+	// rows are the row changes of tables with vector columns, for the
+	// exact caches.
+	rows []tableOp
+	// reset are tables whose exact caches are dropped at commit.
+	reset []uint32
 }
 
 // AddLocal makes an index built in this transaction receive its later
@@ -33,6 +38,13 @@ func (c *VectorChanges) AddLocal(li *LiveIndex) {
 		c.local = map[uint32]*LiveIndex{}
 	}
 	c.local[li.OID] = li
+}
+
+// ResetTableAtCommit forgets the table's exact caches once the transaction
+// commits (TRUNCATE, DROP TABLE: rows vanish without row changes).
+func (c *VectorChanges) ResetTableAtCommit(table uint32) {
+	c.reset = append(c.reset, table)
+	c.tables[table] = true
 }
 
 // DropAtCommit forgets the live index oid once the transaction commits.
@@ -70,10 +82,10 @@ func (c *VectorChanges) indexesOf(t *storage.TableDesc) []*LiveIndex {
 }
 
 func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Datum, del bool) error {
-	lis := c.indexesOf(t)
-	if len(lis) == 0 {
+	if !hasVectorColumn(t) {
 		return nil
 	}
+	c.tables[t.ID] = true
 	tbl, err := NewTable(t)
 	if err != nil {
 		return err
@@ -82,6 +94,12 @@ func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Dat
 	if !ok {
 		return nil
 	}
+	op := tableOp{table: t.ID, id: id}
+	if !del {
+		op.row = append([]types.Datum(nil), row...)
+	}
+	c.rows = append(c.rows, op)
+	lis := c.indexesOf(t)
 	for _, li := range lis {
 		var vec []float32
 		if !del && !row[li.Column].IsNull() {
@@ -105,7 +123,6 @@ func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Dat
 		}
 		c.ops = append(c.ops, vectorOp{li: li, id: id, vec: vec})
 	}
-	c.tables[t.ID] = true
 	return nil
 }
 
@@ -119,13 +136,19 @@ func (c *VectorChanges) RowDeleted(t *storage.TableDesc, key []byte, row []types
 	return c.record(t, key, row, true)
 }
 
-// RollbackTo forgets changes recorded after mark (SAVEPOINT rollback).
-func (c *VectorChanges) Mark() int { return len(c.ops) }
+// Mark returns the current position, for a SAVEPOINT.
+func (c *VectorChanges) Mark() VectorMark { return VectorMark{ops: len(c.ops), rows: len(c.rows)} }
+
+// VectorMark is a position in a transaction's vector changes.
+type VectorMark struct{ ops, rows int }
 
 // RollbackTo drops the changes recorded after Mark returned m.
-func (c *VectorChanges) RollbackTo(m int) {
-	if m < len(c.ops) {
-		c.ops = c.ops[:m]
+func (c *VectorChanges) RollbackTo(m VectorMark) {
+	if m.ops < len(c.ops) {
+		c.ops = c.ops[:m.ops]
+	}
+	if m.rows < len(c.rows) {
+		c.rows = c.rows[:m.rows]
 	}
 }
 
@@ -139,6 +162,9 @@ func (c *VectorChanges) CommitAndApply() error {
 	for _, oid := range c.dropped {
 		c.v.Drop(oid)
 	}
+	for _, t := range c.reset {
+		c.v.DropCaches(t)
+	}
 	for _, li := range c.local {
 		c.v.Publish(li)
 		// NB: if this fails (or the process dies first), the index has no
@@ -149,7 +175,7 @@ func (c *VectorChanges) CommitAndApply() error {
 }
 
 func (c *VectorChanges) commitAndApply() error {
-	if len(c.ops) == 0 {
+	if len(c.ops) == 0 && len(c.tables) == 0 {
 		return c.txn.Commit()
 	}
 	v := c.v
@@ -158,6 +184,7 @@ func (c *VectorChanges) commitAndApply() error {
 		v.applyMu.Unlock()
 		return err
 	}
+	v.applyToCaches(c.rows, c.tables)
 	var due []*LiveIndex
 	for _, op := range c.ops {
 		if op.vec == nil {

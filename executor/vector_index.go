@@ -38,6 +38,9 @@ type VectorIndexes struct {
 	live map[uint32]*LiveIndex // by index OID
 
 	applyMu sync.Mutex
+
+	// exact holds the exact-search caches (vector_cache.go).
+	exact exactCaches
 }
 
 // LiveIndex is one vector index in memory.

@@ -22,7 +22,11 @@ func Build(n Node) (executor.Operator, error) {
 		}
 		return op, nil
 	case *AnnScan:
-		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: n.Index.OID, Metric: n.Metric, Column: n.Column,
+		var oid uint32
+		if n.Index != nil {
+			oid = n.Index.OID
+		}
+		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
 			Strategy: n.Strategy, Stats: n.Stats}, nil
 	case *Values:

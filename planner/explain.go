@@ -45,12 +45,18 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 			info("Filter: %s", paren(FormatExpr(n.Filter, cols)))
 		}
 	case *AnnScan:
-		add(fmt.Sprintf("Index Scan using %s on %s%s", n.Index.Name, n.Scan.Table.Desc.Name, aliasSuffix(n.Scan.Alias, n.Scan.Table.Desc.Name)))
+		if n.Index != nil {
+			add(fmt.Sprintf("Index Scan using %s on %s%s", n.Index.Name, n.Scan.Table.Desc.Name, aliasSuffix(n.Scan.Alias, n.Scan.Table.Desc.Name)))
+		} else {
+			add(fmt.Sprintf("Exact Vector Scan on %s%s", n.Scan.Table.Desc.Name, aliasSuffix(n.Scan.Alias, n.Scan.Table.Desc.Name)))
+		}
 		cols := n.Columns()
 		info("Order By: (%s %s %s)", cols[n.Column].Name, n.Op, FormatExpr(n.Query, cols))
 		if n.Scan.Filter != nil {
 			info("Filter: %s", paren(FormatExpr(n.Scan.Filter, cols)))
-			info("Filtered Search: %s", n.Strategy)
+			if n.Index != nil {
+				info("Filtered Search: %s", n.Strategy)
+			}
 		}
 	case *Values:
 		if len(n.Rows) == 1 && len(n.Rows[0]) == 0 {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/types"
 	"github.com/vecgres/vecgres/storage"
 	"github.com/vecgres/vecgres/vindex"
 )
@@ -16,9 +17,10 @@ var distanceOps = map[string]vindex.Metric{
 }
 
 // annTopK rewrites TopK(Project(Scan)) ordered by the distance between a
-// vector column and a row-free query vector, with an index on that column
-// whose operator class matches the operator (as pgvector requires), into
-// an index scan in distance order. The TopK stays on top: it re-sorts the
+// vector column and a row-free query vector into a vector scan: an index
+// scan in distance order when an index on that column has an operator
+// class matching the operator (as pgvector requires), otherwise an exact
+// scan over the column's in-memory copy. The TopK stays on top: it re-sorts the
 // few rows by the exact distance and applies OFFSET. Preconditions that
 // fail leave the plan unchanged (exact top-k).
 func annTopK(o *Optimizer, n Node) Node {
@@ -59,13 +61,18 @@ func annTopK(o *Optimizer, n Node) Node {
 	if col < 0 {
 		return n
 	}
-	ix := matchingIndex(s.Table.Desc, col, metric)
-	if ix == nil {
+	if s.Table.Types[col].Family != types.Vector {
 		return n
 	}
+	ix := matchingIndex(s.Table.Desc, col, metric)
 	strategy := executor.AnnPlain
 	if s.Filter != nil {
 		strategy = executor.AnnFilterAware
+	}
+	if ix == nil {
+		// NB: no index: the scan answers exactly from the column's
+		// in-memory exact cache (one SIMD pass) rather than decoding rows.
+		strategy = executor.AnnExact
 	}
 	var stats *executor.TableStats
 	if o.Stats != nil {

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -196,6 +197,7 @@ func (s *Session) dropTable(st *tree.DropTable) (*Result, error) {
 				s.changes.DropAtCommit(d.Indexes[i].OID)
 			}
 		}
+		s.changes.ResetTableAtCommit(d.ID)
 	}
 	if len(descs) > 0 {
 		s.markCatalogWrite()
@@ -220,12 +222,21 @@ func (s *Session) truncate(st *tree.Truncate) (*Result, error) {
 		if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
 			return nil, err
 		}
-		for _, ix := range t.Desc.Indexes {
+		for i := range t.Desc.Indexes {
+			ix := &t.Desc.Indexes[i]
 			p := storage.IndexPrefix(t.Desc.ID, ix.ID)
 			if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
 				return nil, err
 			}
+			if executor.IsVectorIndex(ix) {
+				// NB: rows vanish without row changes, so the index is
+				// rebuilt (empty) and replaces the old one at commit.
+				if err := s.buildVectorIndex(context.Background(), t, ix, false); err != nil {
+					return nil, err
+				}
+			}
 		}
+		s.changes.ResetTableAtCommit(t.Desc.ID)
 	}
 	return tagResult(s, "TRUNCATE TABLE"), nil
 }

@@ -100,7 +100,7 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 	if method == "btree" {
 		err = s.buildBtree(ctx, nt, built)
 	} else {
-		err = s.buildVectorIndex(ctx, nt, built)
+		err = s.buildVectorIndex(ctx, nt, built, true)
 	}
 	if err != nil {
 		return nil, err
@@ -339,7 +339,7 @@ func (s *Session) reindex(ctx context.Context, st *tree.Reindex) (*Result, error
 	}
 	for _, ix := range targets {
 		if executor.IsVectorIndex(ix) {
-			if err := s.buildVectorIndex(ctx, t, ix); err != nil {
+			if err := s.buildVectorIndex(ctx, t, ix, true); err != nil {
 				return nil, err
 			}
 			continue

@@ -72,7 +72,7 @@ func (p *buildProgress) snapshot() []indexBuild {
 // buildVectorIndex builds a vector index over the rows the transaction
 // sees, reporting each phase as a NOTICE and in the progress view. The
 // index becomes visible to other sessions when the transaction commits.
-func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc) error {
+func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc, announce bool) error {
 	if err := executor.CheckIndexable(t); err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *s
 	progress := func(phase string, n, total int) {
 		s.e.builds.update(b, phase, n, total)
 		if phase != lastPhase {
-			if lastPhase != "" {
+			if lastPhase != "" && announce {
 				s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done", ix.Name, lastPhase))
 			}
 			lastPhase = phase
@@ -93,7 +93,7 @@ func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *s
 	if err != nil {
 		return err
 	}
-	if lastPhase != "" {
+	if lastPhase != "" && announce {
 		s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done (%d vectors in %s)", ix.Name, lastPhase,
 			li.Index.Stats().Vectors, time.Since(b.started).Round(time.Millisecond)))
 	}

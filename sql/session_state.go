@@ -46,7 +46,7 @@ type Session struct {
 type savepoint struct {
 	name   string
 	handle int
-	vmark  int
+	vmark  executor.VectorMark
 }
 
 // ParameterStatus returns the parameters reported at startup.
