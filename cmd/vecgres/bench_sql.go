@@ -414,13 +414,25 @@ func unfilteredTruth(ds *dataset.Dataset, k int) []int32 {
 	return out
 }
 
-// recallOf scores the ids returned for query q against truth (k per query).
+// recallOf scores the ids returned for query q against truth (k per
+// query). A truth row padded with -1 (a filter matching fewer than k rows)
+// is scored over its real entries: returning every matching row is recall 1.
 func recallOf(ids []int64, truth []int32, q, k int) float64 {
+	row := truth[q*k : (q+1)*k]
+	if i := slices.Index(row, -1); i >= 0 {
+		row = row[:i]
+	}
+	if len(row) == 0 {
+		if len(ids) == 0 {
+			return 1
+		}
+		return 0
+	}
 	got := make([]vindex.Result, len(ids))
 	for i, id := range ids {
 		got[i].ID = uint64(id)
 	}
-	return dataset.Recall(got, truth[q*k:(q+1)*k], k)
+	return dataset.Recall(got, row, len(row))
 }
 
 // seconds formats a duration for progress lines.
