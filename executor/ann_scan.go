@@ -414,3 +414,6 @@ func (a *AnnScan) Next(*Ctx) ([]types.Datum, error) {
 
 // Close drops the buffer.
 func (a *AnnScan) Close() error { a.out = nil; return nil }
+
+// Rows returns the rows the scan found (valid until Close).
+func (a *AnnScan) Rows() [][]types.Datum { return a.out }

@@ -33,3 +33,41 @@ func Collect(ctx *Ctx, op Operator) ([][]types.Datum, error) {
 		rows = append(rows, append([]types.Datum(nil), row...))
 	}
 }
+
+// Walk calls f on op and every operator below it (inputs first-listed
+// first). It lets EXPLAIN ANALYZE read counters from a finished plan.
+func Walk(op Operator, f func(Operator)) {
+	if op == nil {
+		return
+	}
+	f(op)
+	switch o := op.(type) {
+	case *Filter:
+		Walk(o.Input, f)
+	case *Project:
+		Walk(o.Input, f)
+	case *Limit:
+		Walk(o.Input, f)
+	case *Sort:
+		Walk(o.Input, f)
+	case *TopK:
+		Walk(o.Input, f)
+	case *HashAggregate:
+		Walk(o.Input, f)
+	case *Distinct:
+		Walk(o.Input, f)
+	case *NestedLoopJoin:
+		Walk(o.Input, f)
+		Walk(o.Right, f)
+	case *Append:
+		for _, in := range o.Inputs {
+			Walk(in, f)
+		}
+	case *Insert:
+		Walk(o.Input, f)
+	case *Update:
+		Walk(o.Input, f)
+	case *Delete:
+		Walk(o.Input, f)
+	}
+}

@@ -204,15 +204,30 @@ func runSLTRecord(ctx context.Context, pc *pgconn.PgConn, r *sltRecord, rewrite 
 
 // runSLTQuery runs a query with the extended protocol and text results.
 func runSLTQuery(ctx context.Context, pc *pgconn.PgConn, r *sltRecord, typs string, opts []string, rewrite bool) string {
-	res := pc.ExecParams(ctx, r.sql, nil, nil, nil, nil).Read()
-	if res.Err != nil {
-		return "unexpected error: " + describeErr(res.Err)
+	// NB: pgconn's Result.Read only records the column descriptions when a
+	// row arrives; read the ResultReader directly so that an empty result
+	// still reports its columns.
+	rr := pc.ExecParams(ctx, r.sql, nil, nil, nil, nil)
+	var resRows [][][]byte
+	for rr.NextRow() {
+		vals := rr.Values()
+		row := make([][]byte, len(vals))
+		for i, v := range vals {
+			if v != nil {
+				row[i] = append([]byte{}, v...)
+			}
+		}
+		resRows = append(resRows, row)
 	}
-	if len(res.FieldDescriptions) != len(typs) {
-		return fmt.Sprintf("query has %d columns, header %q declares %d", len(res.FieldDescriptions), typs, len(typs))
+	fds := rr.FieldDescriptions()
+	if _, err := rr.Close(); err != nil {
+		return "unexpected error: " + describeErr(err)
 	}
-	got := make([]string, 0, len(res.Rows))
-	for _, row := range res.Rows {
+	if len(fds) != len(typs) {
+		return fmt.Sprintf("query has %d columns, header %q declares %d", len(fds), typs, len(typs))
+	}
+	got := make([]string, 0, len(resRows))
+	for _, row := range resRows {
 		vals := make([]string, len(row))
 		for i, v := range row {
 			switch {

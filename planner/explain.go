@@ -160,9 +160,7 @@ func sortKeys(keys []executor.SortKey, input Node) string {
 		// as PostgreSQL prints "Sort Key: (embedding <-> '[...]'::vector)".
 		if p, ok := input.(*Project); ok {
 			if c, ok := k.Expr.(*executor.ColRef); ok && c.Idx < len(p.Exprs) {
-				if _, plain := p.Exprs[c.Idx].(*executor.ColRef); !plain {
-					s = FormatExpr(p.Exprs[c.Idx], p.Input.Columns())
-				}
+				s = FormatExpr(p.Exprs[c.Idx], p.Input.Columns())
 			}
 		}
 		if k.Desc {
@@ -246,6 +244,40 @@ func FormatExpr(e executor.Expr, cols []Column) string {
 			return "(" + FormatExpr(e.Expr, cols) + " IS NOT NULL)"
 		}
 		return "(" + FormatExpr(e.Expr, cols) + " IS NULL)"
+	case *executor.Subquery:
+		return "(SubPlan 1)"
+	case *executor.Coalesce:
+		return "COALESCE(" + formatList(e.Args, cols) + ")"
+	case *executor.Greatest:
+		if e.Least {
+			return "LEAST(" + formatList(e.Args, cols) + ")"
+		}
+		return "GREATEST(" + formatList(e.Args, cols) + ")"
+	case *executor.ArrayExpr:
+		return "ARRAY[" + formatList(e.Elems, cols) + "]"
+	case *executor.AnyArray:
+		q := "ANY"
+		if e.All {
+			q = "ALL"
+		}
+		return "(" + FormatExpr(e.Left, cols) + " " + e.Cmp.Name + " " + q + " (" + FormatExpr(e.Right, cols) + "))"
+	case *executor.DistinctFrom:
+		op := " IS DISTINCT FROM "
+		if e.Not {
+			op = " IS NOT DISTINCT FROM "
+		}
+		return "(" + FormatExpr(e.Left, cols) + op + FormatExpr(e.Right, cols) + ")"
+	case *executor.CaseExpr:
+		var sb strings.Builder
+		sb.WriteString("CASE")
+		for _, w := range e.Whens {
+			sb.WriteString(" WHEN " + FormatExpr(w.Cond, cols) + " THEN " + FormatExpr(w.Result, cols))
+		}
+		if e.Else != nil {
+			sb.WriteString(" ELSE " + FormatExpr(e.Else, cols))
+		}
+		sb.WriteString(" END")
+		return sb.String()
 	case *executor.InList:
 		items := make([]string, len(e.List))
 		for i, it := range e.List {
@@ -258,4 +290,12 @@ func FormatExpr(e executor.Expr, cols []Column) string {
 		return "(" + FormatExpr(e.Expr, cols) + " " + op + " ('{" + strings.Join(items, ",") + "}'))"
 	}
 	return fmt.Sprintf("%T", e)
+}
+
+func formatList(es []executor.Expr, cols []Column) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = FormatExpr(e, cols)
+	}
+	return strings.Join(parts, ", ")
 }

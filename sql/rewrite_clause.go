@@ -499,10 +499,10 @@ func (r *rewriter) limitClause(f *frag) {
 				r.i++
 				continue
 			}
-			lim, hasLim = r.limitValue(), true
+			lim, hasLim = r.limitValue("LIMIT"), true
 		case t.is("offset"):
 			r.i++
-			off, hasOff = r.limitValue(), true
+			off, hasOff = r.limitValue("OFFSET"), true
 			if r.cur().is("row") || r.cur().is("rows") {
 				r.i++
 			}
@@ -516,7 +516,7 @@ func (r *rewriter) limitClause(f *frag) {
 			if r.cur().is("row") || r.cur().is("rows") {
 				lim, hasLim = lit("1"), true
 			} else {
-				lim, hasLim = r.limitValue(), true
+				lim, hasLim = r.limitValue("LIMIT"), true
 			}
 			if !r.cur().is("row") && !r.cur().is("rows") {
 				r.fail(r.cur())
@@ -552,8 +552,9 @@ func (r *rewriter) limitClause(f *frag) {
 }
 
 // limitValue parses a LIMIT/OFFSET count: an integer or a parameter, as
-// TiDB only accepts those there.
-func (r *rewriter) limitValue() frag {
+// TiDB only accepts those there. A negative constant gets PostgreSQL's
+// error (which PostgreSQL raises at execution, with the same SQLSTATE).
+func (r *rewriter) limitValue(clause string) frag {
 	var f frag
 	t := r.cur()
 	paren := t.isOp("(") && r.peekAt(2).isOp(")")
@@ -562,6 +563,13 @@ func (r *rewriter) limitValue() frag {
 		t = r.cur()
 	}
 	switch {
+	case t.isOp("-") && r.peekAt(1).kind == tokNumber:
+		code := pgerr.InvalidRowCountInLimitClause
+		if clause == "OFFSET" {
+			code = pgerr.InvalidRowCountInResultOffsetClause
+		}
+		r.failCode(code, t.pos, clause+" must not be negative")
+		return f
 	case t.kind == tokNumber && !strings.ContainsAny(t.val, ".eE"):
 		f.at(t.val, t.pos)
 	case t.kind == tokParam:
