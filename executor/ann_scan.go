@@ -146,8 +146,14 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 	if sel > 0 && sel < 1 && p.Probes > 0 {
 		// NB: an IVF scan that rejects most rows must probe more lists to
 		// find the true neighbours among the passing ones, not just any k
-		// passing rows: scale the probes by the inverse selectivity.
+		// passing rows: scale the probes by the inverse selectivity, up to
+		// the user's ivfflat.max_probes.
 		p.Probes = int(float64(p.Probes)/sel + 0.5)
+		if li.Method == "ivfflat" {
+			if mp := setting(ctx, "ivfflat.max_probes"); mp > 0 && p.Probes > mp {
+				p.Probes = mp
+			}
+		}
 	}
 	before := li.Index.Stats().Distances
 	rows := map[uint64][]types.Datum{}
