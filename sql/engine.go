@@ -2,7 +2,6 @@ package sql
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -89,7 +88,7 @@ func (e *Engine) openVectorIndexes() error {
 				}
 				start := time.Now()
 				if err := e.vec.Open(t, ix); err != nil {
-					return fmt.Errorf("opening vector index %s: %w", ix.Name, err)
+					return pgerr.Wrap(err, pgerr.From(err).Code, "opening vector index "+ix.Name)
 				}
 				e.log.Info("vector index ready", "index", ix.Name, "table", td.Name, "method", ix.Method,
 					"vectors", e.vec.Get(ix.OID).Index.Stats().Vectors, "took", time.Since(start).Round(time.Millisecond))
