@@ -70,7 +70,7 @@ var benchIndexTypes = []struct {
 // benchSQLConfig is the parsed command line of bench-sql.
 type benchSQLConfig struct {
 	data, addr, table, metric string
-	spawn, json               bool
+	spawn, json, catIndex     bool
 	indexes                   []string
 	with                      map[string]string // method → "k=v,..." (key "" = every method)
 	sweeps                    map[string][]string
@@ -117,6 +117,7 @@ func parseBenchSQLFlags(args []string, stderr io.Writer) (*benchSQLConfig, error
 	fs.DurationVar(&cfg.maxTime, "max-time", 3*time.Second, "a measurement stops after this `DURATION` once every query ran once (bounds slow configurations)")
 	fs.IntVar(&cfg.insertRows, "insert-rows", 2000, "rows loaded by batched multi-row INSERT (100 rows a statement) to measure its rate")
 	fs.StringVar(&cfg.filterIterative, "filter-iterative", "relaxed_order", "TYPE.iterative_scan for filtered runs: off, relaxed_order or strict_order")
+	fs.BoolVar(&cfg.catIndex, "cat-index", false, "also CREATE INDEX ON TABLE (cat) (a btree), so the planner may answer filtered queries through it")
 	fs.BoolVar(&cfg.json, "json", false, "print one JSON object per result line instead of a table")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), benchSQLUsage)

@@ -58,6 +58,12 @@ func (r *benchRun) load(ctx context.Context) error {
 	el := time.Since(start)
 	r.out.add(benchResult{Phase: "load", Note: fmt.Sprintf("binary COPY of %d rows in %s", ds.N, seconds(el)),
 		LoadRowsPerSec: ptr(math.Round(float64(ds.N) / el.Seconds()))})
+	if r.cfg.catIndex {
+		stmt := "CREATE INDEX " + pgx.Identifier{r.cfg.table + "_cat_idx"}.Sanitize() + " ON " + t + " (cat)"
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
 	if _, err := conn.Exec(ctx, "ANALYZE "+t); err != nil {
 		fmt.Fprintf(r.progress, "bench-sql: warning: ANALYZE %s: %v (filtered plans run without statistics)\n", t, err)
 	}
@@ -141,6 +147,7 @@ func (r *benchRun) exactPhase(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(r.progress, "bench-sql: exact plan (filter %d %%): %s\n", filterPct(f), plan)
 		for _, c := range r.cfg.clients {
 			res, err := r.measure(ctx, conns[:c], f)
 			if err != nil {

@@ -146,11 +146,9 @@ func (o *benchOutput) add(r benchResult) {
 		return
 	}
 	if o.json {
-		b, err := json.Marshal(r)
-		if err == nil {
-			_, err = fmt.Fprintf(o.w, "%s\n", b)
-		}
-		o.err = err
+		enc := json.NewEncoder(o.w)
+		enc.SetEscapeHTML(false) // NB: plans contain ">"; keep them readable
+		o.err = enc.Encode(r)
 		return
 	}
 	if !o.header {
