@@ -44,9 +44,15 @@ type AnnScan struct {
 	// Stats, when known, let the scan estimate the filter's selectivity
 	// with the actual parameters and choose how to meet it.
 	Stats *TableStats
+	// Btree, when set, bounds a btree index column the filter restricts:
+	// a selective filter is then answered from the matching rows alone.
+	Btree *BtreeBounds
 
 	out [][]types.Datum
 	pos int
+	// mirror, when set, serves row fetches from memory.
+	mirror *rowMirror
+	vecs   *VectorIndexes
 	// Used is the strategy that actually ran; Distances the distance
 	// computations it made (EXPLAIN ANALYZE).
 	Used      AnnStrategy
@@ -75,6 +81,10 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if k == 0 {
 		return nil
 	}
+	a.mirror, a.vecs = nil, ctx.Vectors
+	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
+		a.mirror = ctx.Vectors.mirrorOf(a.Table)
+	}
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
@@ -88,30 +98,131 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
 	}
 	var li *LiveIndex
-	if ctx.Vectors != nil && a.IndexOID != 0 {
+	if ctx.Vectors != nil && a.IndexOID != 0 && !ctx.Changes.Pending(a.Table.Desc.ID) {
+		// NB: the transaction's own uncommitted vectors are not in the
+		// index yet; the exact strategies see them.
 		li = ctx.Vectors.Get(a.IndexOID)
 	}
 	sel := -1.0
 	if a.Filter != nil {
 		sel = a.Stats.Selectivity(ctx, a.Filter)
 	}
-	if sel >= 0 && sel < exactBelow {
-		// Few rows match: the exact answer over them is cheaper than a
-		// graph or list walk that must reject nearly everything, and it is
-		// complete.
-		a.Strategy = AnnExact
-	}
-	if li == nil || ctx.Changes.Pending(a.Table.Desc.ID) || a.Strategy == AnnExact {
-		// NB: the transaction's own uncommitted vectors are not in the
-		// index yet; exact search sees them.
+	switch a.choose(ctx, li, sel, k) {
+	case AnnExact:
 		return a.exact(ctx, qv.Vec, k)
+	case annBtree:
+		return a.btreeExact(ctx, qv.Vec, k)
 	}
 	return a.indexSearch(ctx, li, qv.Vec, k, sel)
 }
 
-// exactBelow is the estimated selectivity under which a filtered search
-// runs exactly over the matching rows.
-const exactBelow = 0.01
+// annBtree is the strategy of answering exactly from the rows a btree
+// index range yields.
+const annBtree AnnStrategy = "exact via btree"
+
+// choose picks the cheapest way to meet the query, by estimated cost in
+// nanoseconds on this kind of machine:
+//   - exact scan of the in-memory column: ~12 ns per row (contiguous SIMD);
+//   - exact over a btree range: ~300 ns per matching row (index entry,
+//     row, filter, distance);
+//   - filtered index walk: it keeps only a fraction sel of what it visits,
+//     so it visits about ef/sel vectors at ~150 ns each (random access,
+//     filter test).
+//
+// Without a filter the index answers; without statistics, the index walk
+// (filter-aware) is the safe default: it falls back to exact when short.
+func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrategy {
+	if li == nil {
+		if a.Btree != nil && sel >= 0 && a.Stats != nil && sel*float64(a.Stats.Rows)*300 < float64(a.Stats.Rows)*12 {
+			return annBtree
+		}
+		return AnnExact
+	}
+	if a.Filter == nil || sel < 0 || a.Stats == nil || a.Stats.Rows == 0 {
+		return AnnFilterAware
+	}
+	n := float64(a.Stats.Rows)
+	ef := float64(max(setting(ctx, "hnsw.ef_search"), k))
+	costs := map[AnnStrategy]float64{
+		AnnExact:       n * 12,
+		AnnFilterAware: ef / max(sel, 1/n) * 150,
+	}
+	if a.Btree != nil {
+		costs[annBtree] = max(sel*n, 1) * 300
+	}
+	best := AnnFilterAware
+	for s, c := range costs {
+		if c < costs[best] {
+			best = s
+		}
+	}
+	return best
+}
+
+// btreeExact answers exactly from the rows of the btree range: each
+// passing row's distance is computed and the k nearest kept.
+func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
+	a.Used = annBtree
+	ranges, err := a.Btree.keyRanges(ctx, a.Table)
+	if err != nil {
+		return err
+	}
+	h := &annHeap{}
+	var seq int64
+	for _, r := range ranges {
+		it, err := ctx.Txn.NewIter(r[0], r[1])
+		if err != nil {
+			return err
+		}
+		for it.Next() {
+			id, ok := VectorID(a.Table, it.Value())
+			if !ok {
+				continue
+			}
+			row, err := a.fetch(ctx, id)
+			if err != nil {
+				it.Close()
+				return err
+			}
+			if row == nil {
+				continue
+			}
+			pass, err := EvalBool(ctx, a.Filter, row)
+			if err != nil {
+				it.Close()
+				return err
+			}
+			if !pass {
+				continue
+			}
+			d := math.Inf(1)
+			if v := row[a.Column]; !v.IsNull() {
+				d = metricDistance(a.Metric, q, v.Vec)
+				a.Distances++
+			}
+			seq++
+			if h.Len() >= k {
+				if worst := h.items[0]; d >= worst.d {
+					continue
+				}
+				h.items[0] = &annItem{d: d, seq: seq, row: row}
+				heap.Fix(h, 0)
+				continue
+			}
+			heap.Push(h, &annItem{d: d, seq: seq, row: append([]types.Datum(nil), row...)})
+		}
+		err = it.Err()
+		it.Close()
+		if err != nil {
+			return err
+		}
+	}
+	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
+	for _, it := range h.items {
+		a.out = append(a.out, it.row)
+	}
+	return nil
+}
 
 // setting reads an integer session setting (0 when unset).
 func setting(ctx *Ctx, name string) int {
@@ -191,7 +302,9 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 		a.Used = AnnPlain
 	}
 	res, err := li.Index.Search(q, k, p, nil)
-	a.Distances = li.Index.Stats().Distances - before
+	if ctx.Stats != nil {
+		a.Distances = li.Index.Stats().Distances - before
+	}
 	if ferr != nil {
 		return ferr
 	}
@@ -210,9 +323,10 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 		}
 		a.out = append(a.out, row)
 	}
-	if a.Filter != nil && len(a.out) < k && li.Index.Stats().Vectors > len(res) {
-		// The index could not produce k passing rows within its budget:
-		// answer exactly over the matching rows instead of returning fewer.
+	if a.Filter != nil && len(a.out) < k && (sel < 0 || a.Stats == nil || sel*float64(a.Stats.Rows) > float64(len(a.out))) {
+		// The index could not produce k passing rows within its budget,
+		// and more rows may match: answer exactly over the matching rows
+		// instead of returning fewer.
 		a.out = nil
 		return a.exact(ctx, q, k)
 	}
@@ -221,6 +335,9 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 
 // fetch reads the row with vector id id; nil when it does not exist.
 func (a *AnnScan) fetch(ctx *Ctx, id uint64) ([]types.Datum, error) {
+	if a.mirror != nil {
+		return a.vecs.mirrorRow(a.mirror, id), nil
+	}
 	key := a.Table.RowKey(nil, PKForID(a.Table, id))
 	val, err := ctx.Txn.Get(key)
 	if err == storage.ErrNotFound {
@@ -291,7 +408,9 @@ func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) er
 	if err != nil {
 		return err
 	}
-	a.Distances += int64(cache.Index.Stats().Vectors)
+	if ctx.Stats != nil {
+		a.Distances += int64(cache.Index.Stats().Vectors)
+	}
 	for _, r := range res {
 		row := rows[r.ID]
 		if row == nil {
@@ -423,3 +542,4 @@ func (a *AnnScan) Close() error { a.out = nil; return nil }
 
 // Rows returns the rows the scan found (valid until Close).
 func (a *AnnScan) Rows() [][]types.Datum { return a.out }
+

@@ -2,7 +2,9 @@ package executor
 
 import (
 	"encoding/binary"
+	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/types"
@@ -17,6 +19,16 @@ import (
 type TableStats struct {
 	Rows   int64
 	Sample [][]types.Datum
+
+	// memo remembers estimates per predicate and parameter values, so a
+	// prepared statement does not re-evaluate the sample each execution.
+	mu   sync.Mutex
+	memo map[memoKey]float64
+}
+
+type memoKey struct {
+	pred   Expr
+	params string
 }
 
 // SampleSize is the number of rows ANALYZE keeps.
@@ -50,11 +62,53 @@ func Analyze(ctx *Ctx, t *Table) (*TableStats, error) {
 }
 
 // Selectivity estimates the fraction of rows passing pred, or -1 when
-// there is no sample to judge by.
+// there is no sample to judge by. Safe for concurrent use.
 func (s *TableStats) Selectivity(ctx *Ctx, pred Expr) float64 {
 	if s == nil || len(s.Sample) == 0 {
 		return -1
 	}
+	key := memoKey{pred: pred, params: paramsFingerprint(ctx.Params)}
+	s.mu.Lock()
+	sel, ok := s.memo[key]
+	s.mu.Unlock()
+	if ok {
+		return sel
+	}
+	sel = s.evalSelectivity(ctx, pred)
+	s.mu.Lock()
+	if s.memo == nil || len(s.memo) > 4096 {
+		s.memo = map[memoKey]float64{}
+	}
+	s.memo[key] = sel
+	s.mu.Unlock()
+	return sel
+}
+
+// paramsFingerprint identifies parameter values (numerics by their text).
+func paramsFingerprint(params []types.Datum) string {
+	return string(appendFingerprint(nil, params))
+}
+
+func appendFingerprint(b []byte, params []types.Datum) []byte {
+	for _, p := range params {
+		b = append(b, byte(p.K))
+		b = binary.BigEndian.AppendUint64(b, uint64(p.I))
+		b = binary.BigEndian.AppendUint64(b, math.Float64bits(p.F))
+		b = append(b, p.S...)
+		b = append(b, 0)
+		if p.Dec != nil {
+			b = append(b, p.Dec.String()...)
+		}
+		for _, f := range p.Vec {
+			b = binary.BigEndian.AppendUint32(b, math.Float32bits(f))
+		}
+		b = binary.BigEndian.AppendUint32(b, uint32(len(p.Arr)))
+		b = appendFingerprint(b, p.Arr)
+	}
+	return b
+}
+
+func (s *TableStats) evalSelectivity(ctx *Ctx, pred Expr) float64 {
 	n := 0
 	for _, row := range s.Sample {
 		if ok, err := EvalBool(ctx, pred, row); err == nil && ok {

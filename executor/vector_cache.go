@@ -29,8 +29,9 @@ type cacheKey struct {
 }
 
 type exactCaches struct {
-	mu     sync.Mutex
-	caches map[cacheKey]*LiveIndex
+	mu      sync.Mutex
+	caches  map[cacheKey]*LiveIndex
+	mirrors map[uint32]*rowMirror
 	gen    map[uint32]uint64 // per table, guarded by applyMu for writes
 	genMu  sync.Mutex
 }
@@ -67,6 +68,7 @@ func (v *VectorIndexes) cachesOf(table uint32) []*LiveIndex {
 // DropCaches forgets a table's caches (DROP TABLE, TRUNCATE).
 func (v *VectorIndexes) DropCaches(table uint32) {
 	v.exact.mu.Lock()
+	delete(v.exact.mirrors, table)
 	for k := range v.exact.caches {
 		if k.table == table {
 			delete(v.exact.caches, k)
@@ -175,6 +177,7 @@ func (v *VectorIndexes) applyToCaches(ops []tableOp, tables map[uint32]bool) {
 	}
 	byTable := map[uint32][]*LiveIndex{}
 	for _, op := range ops {
+		v.applyToMirror(op)
 		lis, ok := byTable[op.table]
 		if !ok {
 			lis = v.cachesOf(op.table)

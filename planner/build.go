@@ -14,6 +14,8 @@ func Build(n Node) (executor.Operator, error) {
 		var op executor.Operator
 		if n.PKKeys != nil {
 			op = &executor.PKLookup{Table: n.Table, Keys: n.PKKeys, WithKey: n.WithKey}
+		} else if n.Btree != nil {
+			op = &executor.BtreeScan{Table: n.Table, Bounds: n.Btree, WithKey: n.WithKey}
 		} else {
 			op = &executor.TableScan{Table: n.Table, WithKey: n.WithKey}
 		}
@@ -28,7 +30,7 @@ func Build(n Node) (executor.Operator, error) {
 		}
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
-			Strategy: n.Strategy, Stats: n.Stats}, nil
+			Strategy: n.Strategy, Stats: n.Stats, Btree: n.Scan.Btree}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil
 	case *Series:

@@ -38,6 +38,9 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 		cols := n.Columns()
 		if n.PKKeys != nil {
 			add(fmt.Sprintf("Index Scan using %s_pkey on %s%s", n.Table.Desc.Name, n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
+		} else if n.Btree != nil {
+			add(fmt.Sprintf("Index Scan using %s on %s%s", n.Btree.Index.Name, n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
+			info("Index Cond: %s", btreeCond(n, cols))
 		} else {
 			add(fmt.Sprintf("Seq Scan on %s%s", n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
 		}
@@ -298,4 +301,35 @@ func formatList(es []executor.Expr, cols []Column) string {
 		parts[i] = FormatExpr(e, cols)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// btreeCond prints the index bounds of a btree scan.
+func btreeCond(n *Scan, cols []Column) string {
+	b := n.Btree
+	name := cols[b.Index.Columns[0]].Name
+	if b.Eq != nil {
+		if len(b.Eq) == 1 {
+			return "(" + name + " = " + FormatExpr(b.Eq[0], cols) + ")"
+		}
+		return "(" + name + " = ANY (ARRAY[" + formatList(b.Eq, cols) + "]))"
+	}
+	var parts []string
+	if b.Lo != nil {
+		op := " > "
+		if b.LoIncl {
+			op = " >= "
+		}
+		parts = append(parts, "("+name+op+FormatExpr(b.Lo, cols)+")")
+	}
+	if b.Hi != nil {
+		op := " < "
+		if b.HiIncl {
+			op = " <= "
+		}
+		parts = append(parts, "("+name+op+FormatExpr(b.Hi, cols)+")")
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, " AND ") + ")"
 }

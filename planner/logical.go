@@ -36,6 +36,8 @@ type Scan struct {
 	WithKey bool
 	Filter  executor.Expr
 	PKKeys  [][]executor.Expr
+	// Btree, when set, restricts the scan to a btree index range.
+	Btree *executor.BtreeBounds
 }
 
 // Values is a constant relation (VALUES, SELECT without FROM).

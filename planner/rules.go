@@ -16,6 +16,7 @@ type Rule struct {
 var rules = []Rule{
 	{Name: "push_filter_into_scan", Apply: pushFilterIntoScan},
 	{Name: "pk_point_lookup", Apply: pkPointLookup},
+	{Name: "btree_scan", Apply: btreeScan},
 	{Name: "sort_limit_to_topk", Apply: sortLimitToTopK},
 	{Name: "ann_topk", Apply: annTopK},
 }

@@ -26,6 +26,7 @@ func (s *Session) explain(ctx context.Context, ex *tree.Explain, p *Prepared, pa
 			return nil, err
 		}
 		ectx := s.execCtx(ctx, params)
+		ectx.Stats = &executor.Stats{}
 		if err := op.Open(ectx); err != nil {
 			op.Close()
 			return nil, err

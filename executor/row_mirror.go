@@ -1,0 +1,96 @@
+package executor
+
+import (
+	"github.com/vecgres/vecgres/sql/types"
+)
+
+// Row mirrors: for a table with a vector index or exact cache, an
+// in-memory copy of its committed rows keyed by vector id. Vector searches
+// fetch candidate rows from it (to test a WHERE clause during traversal,
+// and to return the k results) in tens of nanoseconds instead of a storage
+// lookup each. A mirror is built on first use and maintained by committed
+// changes under the same generation protocol as the exact caches
+// (vector_cache.go), so it always equals the latest committed state:
+// a statement reads committed rows as of its start, which is the READ
+// COMMITTED behaviour vecgres advertises. Transactions with their own
+// uncommitted changes to the table bypass it.
+
+type rowMirror struct {
+	rows map[uint64][]types.Datum
+}
+
+// mirrorOf returns t's row mirror, building it when missing; nil when the
+// table cannot have one or a concurrent commit raced the build.
+func (v *VectorIndexes) mirrorOf(t *Table) *rowMirror {
+	v.exact.mu.Lock()
+	m := v.exact.mirrors[t.Desc.ID]
+	v.exact.mu.Unlock()
+	if m != nil {
+		return m
+	}
+	if CheckIndexable(t) != nil {
+		return nil
+	}
+	g0 := v.tableGen(t.Desc.ID)
+	txn, err := v.store.Begin()
+	if err != nil {
+		return nil
+	}
+	defer txn.Rollback()
+	m = &rowMirror{rows: map[uint64][]types.Datum{}}
+	ctx := &Ctx{Txn: txn, Store: v.store}
+	scan := &TableScan{Table: t, WithKey: true}
+	if err := scan.Open(ctx); err != nil {
+		return nil
+	}
+	for {
+		row, err := scan.Next(ctx)
+		if err != nil {
+			scan.Close()
+			return nil
+		}
+		if row == nil {
+			break
+		}
+		id, _ := VectorID(t, t.PKFromRowKey([]byte(row[len(row)-1].S)))
+		m.rows[id] = append([]types.Datum(nil), row[:len(row)-1]...)
+	}
+	scan.Close()
+	v.applyMu.Lock()
+	defer v.applyMu.Unlock()
+	if v.tableGen(t.Desc.ID) != g0 {
+		return nil
+	}
+	v.exact.mu.Lock()
+	if v.exact.mirrors == nil {
+		v.exact.mirrors = map[uint32]*rowMirror{}
+	}
+	v.exact.mirrors[t.Desc.ID] = m
+	v.exact.mu.Unlock()
+	return m
+}
+
+// applyToMirror applies one committed row change; applyMu is held, and
+// readers only see whole rows (the map is replaced entry by entry under
+// the engine's exclusive lock below).
+func (v *VectorIndexes) applyToMirror(op tableOp) {
+	v.exact.mu.Lock()
+	m := v.exact.mirrors[op.table]
+	if m != nil {
+		if op.row == nil {
+			delete(m.rows, op.id)
+		} else {
+			m.rows[op.id] = op.row
+		}
+	}
+	v.exact.mu.Unlock()
+}
+
+// mirrorRow returns a copy-free view of the committed row with vector id
+// id (nil when absent). The returned slice must not be modified.
+func (v *VectorIndexes) mirrorRow(m *rowMirror, id uint64) []types.Datum {
+	v.exact.mu.Lock()
+	r := m.rows[id]
+	v.exact.mu.Unlock()
+	return r
+}
