@@ -71,6 +71,9 @@ func isRowFree(e executor.Expr) bool {
 		return true
 	case *executor.CastExpr:
 		return isRowFree(e.Expr)
+	case *executor.Subquery:
+		// An uncorrelated scalar subquery is evaluated once per execution.
+		return !e.Correlated && e.Mode == executor.ScalarSubquery
 	}
 	return false
 }
