@@ -542,4 +542,3 @@ func (a *AnnScan) Close() error { a.out = nil; return nil }
 
 // Rows returns the rows the scan found (valid until Close).
 func (a *AnnScan) Rows() [][]types.Datum { return a.out }
-

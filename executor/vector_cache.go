@@ -32,8 +32,8 @@ type exactCaches struct {
 	mu      sync.Mutex
 	caches  map[cacheKey]*LiveIndex
 	mirrors map[uint32]*rowMirror
-	gen    map[uint32]uint64 // per table, guarded by applyMu for writes
-	genMu  sync.Mutex
+	gen     map[uint32]uint64 // per table, guarded by applyMu for writes
+	genMu   sync.Mutex
 }
 
 func (v *VectorIndexes) tableGen(table uint32) uint64 {
