@@ -263,7 +263,7 @@ func runSLTQuery(ctx context.Context, pc *pgconn.PgConn, r *sltRecord, typs stri
 	return ""
 }
 
-// checkSLTError checks err against "[pgcode XXXXX] [regex]".
+// checkSLTError checks err against "[pgcode CODE] [regex]".
 func checkSLTError(err error, spec []string, header string) string {
 	if err == nil {
 		return "expected an error, got success (" + header + ")"

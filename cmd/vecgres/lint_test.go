@@ -112,7 +112,9 @@ func TestNoBareErrorsOrStubs(t *testing.T) {
 		if strings.HasPrefix(rel, "sql"+string(filepath.Separator)) && strings.Contains(src, "fmt.Errorf(") {
 			t.Errorf("%s uses fmt.Errorf: return a *pgerr.Error with a SQLSTATE", rel)
 		}
-		for _, bad := range []string{`panic("not implemented`, `panic("TODO`, `panic("unimplemented`} {
+		// NB: built from parts so this file does not match itself.
+		for _, what := range []string{"not implemented", "TODO", "unimplemented"} {
+			bad := "panic(" + strconv.Quote(what)[:len(what)+1]
 			if strings.Contains(src, bad) {
 				t.Errorf("%s contains %s", rel, bad)
 			}
