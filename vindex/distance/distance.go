@@ -85,6 +85,41 @@ func DotBatch(q []float32, data []float32, dims int, out []float32) {
 	kernels.dotBatch(q[:dims], data, dims, out)
 }
 
+// L2SquaredGather computes out[i] = L2Squared(q, data[r*dims:(r+1)*dims])
+// with r = rows[i], for every i < len(out): one call ranks a candidate list
+// of scattered rows (graph neighbours, tree leaves). len(q) must be dims,
+// len(rows) ≥ len(out), and every row must lie inside data; a row outside
+// it panics before any distance is computed. The caller owns out.
+// NB: the AVX-512 kernel prefetches the rows a few positions ahead, so on
+// data that does not fit in cache it is markedly faster than calling
+// L2Squared per row (BenchmarkGather).
+func L2SquaredGather(q, data []float32, dims int, rows []uint32, out []float32) {
+	checkGather(q, data, dims, rows, out)
+	kernels.l2Gather(q[:dims], data, dims, rows[:len(out)], out)
+}
+
+// DotGather computes out[i] = Dot(q, data[rows[i]*dims:]) for every
+// i < len(out), with the same contract as L2SquaredGather.
+func DotGather(q, data []float32, dims int, rows []uint32, out []float32) {
+	checkGather(q, data, dims, rows, out)
+	kernels.dotGather(q[:dims], data, dims, rows[:len(out)], out)
+}
+
+// checkGather panics unless q has dims values and every rows[i], i <
+// len(out), names a whole row of data.
+func checkGather(q, data []float32, dims int, rows []uint32, out []float32) {
+	_ = q[:dims]
+	if dims <= 0 {
+		panic("distance: gather with non-positive dims")
+	}
+	n := uint32(len(data) / dims)
+	for _, r := range rows[:len(out)] {
+		if r >= n {
+			panic("distance: gather row out of range")
+		}
+	}
+}
+
 // kernelSet is one implementation of every float kernel.
 type kernelSet struct {
 	name     string
@@ -95,6 +130,9 @@ type kernelSet struct {
 	cos      func(a, b []float32) (dot, na, nb float32)
 	l2Batch  func(q, data []float32, dims int, out []float32)
 	dotBatch func(q, data []float32, dims int, out []float32)
+	// l2Gather and dotGather: rows are checked by the exported wrappers.
+	l2Gather  func(q, data []float32, dims int, rows []uint32, out []float32)
+	dotGather func(q, data []float32, dims int, rows []uint32, out []float32)
 }
 
 // kernels is chosen once, at package initialisation, and never changes
@@ -115,19 +153,35 @@ const (
 )
 
 var genericKernels = kernelSet{
-	name:     "generic",
-	level:    levelGeneric,
-	l2:       l2SquaredGeneric,
-	dot:      dotGeneric,
-	l1:       l1Generic,
-	cos:      cosGeneric,
-	l2Batch:  l2SquaredBatchGeneric,
-	dotBatch: dotBatchGeneric,
+	name:      "generic",
+	level:     levelGeneric,
+	l2:        l2SquaredGeneric,
+	dot:       dotGeneric,
+	l1:        l1Generic,
+	cos:       cosGeneric,
+	l2Batch:   l2SquaredBatchGeneric,
+	dotBatch:  dotBatchGeneric,
+	l2Gather:  l2SquaredGatherGeneric,
+	dotGather: dotGatherGeneric,
 }
 
 func l2SquaredBatchGeneric(q, data []float32, dims int, out []float32) {
 	for i := range out {
 		out[i] = l2SquaredGeneric(q, data[i*dims:(i+1)*dims:(i+1)*dims])
+	}
+}
+
+func l2SquaredGatherGeneric(q, data []float32, dims int, rows []uint32, out []float32) {
+	for i, r := range rows[:len(out)] {
+		o := int(r) * dims
+		out[i] = l2SquaredGeneric(q, data[o:o+dims:o+dims])
+	}
+}
+
+func dotGatherGeneric(q, data []float32, dims int, rows []uint32, out []float32) {
+	for i, r := range rows[:len(out)] {
+		o := int(r) * dims
+		out[i] = dotGeneric(q, data[o:o+dims:o+dims])
 	}
 }
 

@@ -262,3 +262,61 @@ func TestBits(t *testing.T) {
 		}
 	}
 }
+
+// TestGatherMatchesSingle checks the gather kernels of every set against
+// the single kernels on scattered, repeated and edge rows (first, last),
+// for row counts below, at and above the prefetch distance.
+func TestGatherMatchesSingle(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, ks := range allSets() {
+		for _, dims := range []int{1, 3, 15, 16, 17, 64, 128, 129, 784} {
+			const nrows = 50
+			q := randVec(r, dims, 1)
+			data := randVec(r, nrows*dims, 1)
+			for _, n := range []int{0, 1, 3, 4, 5, 37} {
+				rows := make([]uint32, n)
+				for i := range rows {
+					rows[i] = uint32(r.IntN(nrows))
+				}
+				if n >= 2 {
+					rows[0], rows[n-1] = nrows-1, 0
+				}
+				out := make([]float32, n)
+				ks.l2Gather(q, data, dims, rows, out)
+				for i, row := range rows {
+					if want := ks.l2(q, data[int(row)*dims:int(row+1)*dims]); !near(out[i], want) {
+						t.Fatalf("%s l2Gather dims=%d n=%d row %d: %v want %v", ks.name, dims, n, i, out[i], want)
+					}
+				}
+				ks.dotGather(q, data, dims, rows, out)
+				for i, row := range rows {
+					if want := ks.dot(q, data[int(row)*dims:int(row+1)*dims]); !near(out[i], want) {
+						t.Fatalf("%s dotGather dims=%d n=%d row %d: %v want %v", ks.name, dims, n, i, out[i], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGatherBounds checks the exported gather forms: out shorter than
+// rows uses a prefix, and a row outside data panics.
+func TestGatherBounds(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	q, data := randVec(r, 8, 1), randVec(r, 80, 1)
+	out := make([]float32, 2)
+	L2SquaredGather(q, data, 8, []uint32{9, 2, 99}, out)
+	if !near(out[0], L2Squared(q, data[72:80])) || !near(out[1], L2Squared(q, data[16:24])) {
+		t.Fatalf("L2SquaredGather = %v", out)
+	}
+	DotGather(q, data, 8, []uint32{3}, out[:1])
+	if !near(out[0], Dot(q, data[24:32])) {
+		t.Fatalf("DotGather = %v", out[0])
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("row 10 of a 10-row data set did not panic")
+		}
+	}()
+	L2SquaredGather(q, data, 8, []uint32{1, 10}, out)
+}

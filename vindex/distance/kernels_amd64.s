@@ -696,3 +696,199 @@ l1d_not512:
 	JMP  ·l1AVX2(SB)
 l1d_generic:
 	JMP  ·l1Generic(SB)
+
+// Gather kernels: out[i] = dist(q, data[rows[i]*dims:]) for i < len(out),
+// rows chosen by the caller (candidate lists of graph and tree indexes).
+// NB: the rows are scattered, so each row's first touch is a cache miss;
+// the kernels issue PREFETCHT0 for every line of the row `ahead` positions
+// further on (the Go wrapper picks about 8 KiB of rows), so the loads of
+// later rows overlap the arithmetic of the current one (what hnswlib does
+// with _mm_prefetch).
+// Registers: SI q, BX data, R9 dims, AX row bytes, R13 &rows[i],
+// R12 &rows[next row to prefetch], R14 &rows[len(out)], R10 &out[i],
+// R8 rows left, DI row pointer, R11 q pointer, CX/DX scratch.
+// The Go wrappers check rows[i]*dims+dims <= len(data).
+// GATHER_SETUP (arguments already in SI, BX, R9, R13, R10, R8 and ahead in
+// DX) sets K1 to the dims%16 tail mask, AX to the row bytes, R14 to the end
+// of rows, prefetches the first `ahead` rows and leaves R12 at the next
+// row to prefetch; jumps to end when out is empty.
+#define GATHER_SETUP(end, pfloop, pfnext, pfdone) \
+	MOVQ R9, CX \
+	ANDQ $15, CX \
+	MOVQ $1, AX \
+	SHLQ CX, AX \
+	DECQ AX \
+	KMOVW AX, K1 \
+	TESTQ R8, R8 \
+	JZ    end \
+	MOVQ R9, AX \
+	SHLQ $2, AX \
+	LEAQ (R13)(R8*4), R14 \
+	MOVQ R13, R12 \
+	CMPQ R8, DX \
+	CMOVQLT R8, DX \
+	LEAQ (R13)(DX*4), DX \
+	MOVQ DX, R11 \
+pfnext: \
+	CMPQ R12, R11 \
+	JGE  pfdone \
+	MOVLQZX (R12), DX \
+	IMULQ AX, DX \
+	ADDQ BX, DX \
+	MOVQ AX, CX \
+pfloop: \
+	PREFETCHT0 (DX) \
+	ADDQ $64, DX \
+	SUBQ $64, CX \
+	JG   pfloop \
+	ADDQ $4, R12 \
+	JMP  pfnext \
+pfdone:
+
+// GATHER_ROW_START prefetches the row at R12 (if any is left), then points
+// DI at row rows[i], R11 at q, CX at dims and clears Z0..Z3.
+#define GATHER_ROW_START(pfloop, pfskip) \
+	CMPQ R12, R14 \
+	JGE  pfskip \
+	MOVLQZX (R12), DX \
+	IMULQ AX, DX \
+	ADDQ BX, DX \
+	MOVQ AX, CX \
+pfloop: \
+	PREFETCHT0 (DX) \
+	ADDQ $64, DX \
+	SUBQ $64, CX \
+	JG   pfloop \
+	ADDQ $4, R12 \
+pfskip: \
+	MOVLQZX (R13), DI \
+	IMULQ AX, DI \
+	ADDQ BX, DI \
+	MOVQ SI, R11 \
+	MOVQ R9, CX \
+	VPXORD Z0, Z0, Z0 \
+	VPXORD Z1, Z1, Z1 \
+	VPXORD Z2, Z2, Z2 \
+	VPXORD Z3, Z3, Z3
+
+// func l2SquaredGatherAVX512Asm(q, data []float32, dims int, rows []uint32, out []float32, ahead int)
+TEXT ·l2SquaredGatherAVX512Asm(SB), NOSPLIT, $0-112
+	MOVQ q_base+0(FP), SI
+	MOVQ data_base+24(FP), BX
+	MOVQ dims+48(FP), R9
+	MOVQ rows_base+56(FP), R13
+	MOVQ out_base+80(FP), R10
+	MOVQ out_len+88(FP), R8
+	MOVQ ahead+104(FP), DX
+	GATHER_SETUP(l2g_end, l2g_pf0, l2g_pf0next, l2g_pf0done)
+
+l2g_row:
+	GATHER_ROW_START(l2g_pf, l2g_pfskip)
+
+l2g_loop64:
+	CMPQ CX, $64
+	JL   l2g_loop16
+	VMOVUPS (R11), Z4
+	VMOVUPS 64(R11), Z5
+	VMOVUPS 128(R11), Z6
+	VMOVUPS 192(R11), Z7
+	VSUBPS (DI), Z4, Z4
+	VSUBPS 64(DI), Z5, Z5
+	VSUBPS 128(DI), Z6, Z6
+	VSUBPS 192(DI), Z7, Z7
+	VFMADD231PS Z4, Z4, Z0
+	VFMADD231PS Z5, Z5, Z1
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ $256, R11
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  l2g_loop64
+
+l2g_loop16:
+	CMPQ CX, $16
+	JL   l2g_tail
+	VMOVUPS (R11), Z4
+	VSUBPS (DI), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ $64, R11
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  l2g_loop16
+
+l2g_tail:
+	TESTQ CX, CX
+	JZ    l2g_store
+	VMOVUPS.Z (R11), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VSUBPS Z5, Z4, Z4
+	VFMADD231PS Z4, Z4, Z1
+
+l2g_store:
+	BATCH_ROW_REDUCE
+	ADDQ $4, R10
+	ADDQ $4, R13
+	DECQ R8
+	JNZ  l2g_row
+
+l2g_end:
+	VZEROUPPER
+	RET
+
+// func dotGatherAVX512Asm(q, data []float32, dims int, rows []uint32, out []float32, ahead int)
+TEXT ·dotGatherAVX512Asm(SB), NOSPLIT, $0-112
+	MOVQ q_base+0(FP), SI
+	MOVQ data_base+24(FP), BX
+	MOVQ dims+48(FP), R9
+	MOVQ rows_base+56(FP), R13
+	MOVQ out_base+80(FP), R10
+	MOVQ out_len+88(FP), R8
+	MOVQ ahead+104(FP), DX
+	GATHER_SETUP(dotg_end, dotg_pf0, dotg_pf0next, dotg_pf0done)
+
+dotg_row:
+	GATHER_ROW_START(dotg_pf, dotg_pfskip)
+
+dotg_loop64:
+	CMPQ CX, $64
+	JL   dotg_loop16
+	VMOVUPS (R11), Z4
+	VMOVUPS 64(R11), Z5
+	VMOVUPS 128(R11), Z6
+	VMOVUPS 192(R11), Z7
+	VFMADD231PS (DI), Z4, Z0
+	VFMADD231PS 64(DI), Z5, Z1
+	VFMADD231PS 128(DI), Z6, Z2
+	VFMADD231PS 192(DI), Z7, Z3
+	ADDQ $256, R11
+	ADDQ $256, DI
+	SUBQ $64, CX
+	JMP  dotg_loop64
+
+dotg_loop16:
+	CMPQ CX, $16
+	JL   dotg_tail
+	VMOVUPS (R11), Z4
+	VFMADD231PS (DI), Z4, Z0
+	ADDQ $64, R11
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  dotg_loop16
+
+dotg_tail:
+	TESTQ CX, CX
+	JZ    dotg_store
+	VMOVUPS.Z (R11), K1, Z4
+	VMOVUPS.Z (DI), K1, Z5
+	VFMADD231PS Z5, Z4, Z1
+
+dotg_store:
+	BATCH_ROW_REDUCE
+	ADDQ $4, R10
+	ADDQ $4, R13
+	DECQ R8
+	JNZ  dotg_row
+
+dotg_end:
+	VZEROUPPER
+	RET
