@@ -24,17 +24,27 @@ type Table struct {
 	Types []types.T
 	// HiddenRowID is true when the table has no primary key.
 	HiddenRowID bool
+	// missing are the values of columns absent from older rows.
+	missing []types.Datum
 }
 
 // NewTable resolves the column types of desc.
 func NewTable(desc *storage.TableDesc) (*Table, error) {
-	t := &Table{Desc: desc, Types: make([]types.T, len(desc.Columns)), HiddenRowID: len(desc.PrimaryKey) == 0}
+	t := &Table{Desc: desc, Types: make([]types.T, len(desc.Columns)), HiddenRowID: len(desc.PrimaryKey) == 0,
+		missing: make([]types.Datum, len(desc.Columns))}
 	for i, c := range desc.Columns {
 		typ, ok := types.FromOID(c.TypeOID, c.Typmod)
 		if !ok {
 			return nil, pgerr.Newf(pgerr.DataCorrupted, "column %q of table %q has unknown type OID %d", c.Name, desc.Name, c.TypeOID)
 		}
 		t.Types[i] = typ
+		if c.MissingSet {
+			v, err := types.ParseText(typ, c.Missing)
+			if err != nil {
+				return nil, pgerr.Wrap(err, pgerr.DataCorrupted, "missing value of column "+c.Name)
+			}
+			t.missing[i] = v
+		}
 	}
 	return t, nil
 }
@@ -69,8 +79,15 @@ func (t *Table) EncodeValue(buf []byte, row []types.Datum) []byte {
 }
 
 // DecodeValue decodes a stored row value into dst (len(dst) >= columns).
+// A row written before ALTER TABLE ADD COLUMN ends early: the columns it
+// lacks read as their recorded missing value (NULL unless the column was
+// added with a constant default).
 func (t *Table) DecodeValue(b []byte, dst []types.Datum) error {
 	for i, typ := range t.Types {
+		if len(b) == 0 {
+			dst[i] = t.missing[i]
+			continue
+		}
 		d, rest, err := types.DecodeValue(b, typ)
 		if err != nil {
 			return pgerr.Wrap(err, pgerr.DataCorrupted, "decoding row of table "+t.Desc.Name)

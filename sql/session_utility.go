@@ -123,6 +123,8 @@ func (s *Session) execUtility(ctx context.Context, p *Prepared, params []types.D
 		return s.dropTable(st)
 	case *tree.Truncate:
 		return s.truncate(st)
+	case *tree.AlterTable:
+		return s.alterTable(ctx, st)
 	case *tree.CreateIndex:
 		return s.createIndex(ctx, st)
 	case *tree.DropIndex:

@@ -44,6 +44,12 @@ type ColumnDesc struct {
 	Default string `json:"default,omitempty"`
 	// Serial names the sequence of a serial/bigserial column.
 	Serial string `json:"serial,omitempty"`
+	// Missing is the text value rows stored before the column was added
+	// (ALTER TABLE ADD COLUMN with a constant default) read for it; ""
+	// with MissingSet false means NULL. Rows encode columns in order, so a
+	// row shorter than the descriptor lacks only trailing columns.
+	Missing    string `json:"missing,omitempty"`
+	MissingSet bool   `json:"missing_set,omitempty"`
 }
 
 // IndexDesc describes a secondary index (btree or vector). ID is unique
