@@ -13,13 +13,13 @@ import (
 
 // Options and defaults.
 const (
-	DefaultNTrees = 20
+	DefaultNTrees = 10
 	MinNTrees     = 1
 	MaxNTrees     = 1000
 	// DefaultLeafSize bounds the slots per leaf (Annoy uses up to dims+2).
 	DefaultLeafSize = 32
 	// DefaultSearchKFactor: SearchK == 0 means n_trees*k*DefaultSearchKFactor.
-	DefaultSearchKFactor = 10
+	DefaultSearchKFactor = 5
 	// DefaultBuildThreshold: the forest is (re)built once the buffer holds
 	// max(build_threshold, built/10) vectors.
 	DefaultBuildThreshold = 1000
@@ -62,7 +62,7 @@ type Index struct {
 
 var _ vindex.Index = (*Index)(nil)
 
-// New returns an empty index. params: "n_trees" (1..1000, default 20),
+// New returns an empty index. params: "n_trees" (1..1000, default 10),
 // "leaf_size" (2..1024, default 32), "build_threshold" (vectors buffered
 // before the first build, 1..1e9, default 1000) and "seed". Errors are
 // *pgerr.Error: 22023 for bad options, 0A000 for Hamming and Jaccard.

@@ -1,19 +1,23 @@
 package annoy
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/dataset"
 	"github.com/vecgres/vecgres/vindex/flat"
 )
 
-// BenchmarkVsFlat measures ANNOY (n_trees=10, search_k=500) and the flat
-// exact scan on siftsmall in the same run, alternating rounds so machine
-// load affects both alike, and reports the QPS ratio next to recall.
+// BenchmarkVsFlat measures ANNOY and the flat exact scan on siftsmall in
+// the same run, alternating rounds so machine load affects both alike,
+// and reports the QPS ratio next to recall, for a few forest shapes and
+// search_k values around recall 0.9-0.99. Run:
+//
+//	go test ./vindex/annoy -run '^$' -bench VsFlat -benchtime 30x -count 3
 func BenchmarkVsFlat(b *testing.B) {
 	ds := openData(b, "siftsmall", "l2")
-	ix := buildFrom(b, ds, map[string]string{"n_trees": "10"})
 	fl := flat.New(ds.Dims, vindex.L2)
 	ids := make([]uint64, ds.N)
 	for i := range ids {
@@ -22,7 +26,21 @@ func BenchmarkVsFlat(b *testing.B) {
 	if err := fl.Add(ids, ds.Base); err != nil {
 		b.Fatal(err)
 	}
-	p := &vindex.SearchParams{SearchK: 500}
+	for _, tc := range []struct {
+		trees, leaf string
+		searchK     int
+	}{
+		{"5", "32", 400},
+		{"10", "32", 500},
+		{"20", "32", 1000},
+	} {
+		ix := buildFrom(b, ds, map[string]string{"n_trees": tc.trees, "leaf_size": tc.leaf})
+		name := fmt.Sprintf("n_trees=%s/leaf_size=%s/search_k=%d", tc.trees, tc.leaf, tc.searchK)
+		b.Run(name, func(b *testing.B) { benchVsFlat(b, ds, ix, fl, &vindex.SearchParams{SearchK: tc.searchK}) })
+	}
+}
+
+func benchVsFlat(b *testing.B, ds *dataset.Dataset, ix *Index, fl *flat.Index, p *vindex.SearchParams) {
 	recall, _ := recallQPS(b, ix, ds, p)
 	var res []vindex.Result
 	var tAnnoy, tFlat time.Duration

@@ -75,6 +75,33 @@ func (s space) batch(q, data []float32, dims int, out []float32) {
 	}
 }
 
+// gather computes ranking distances from the prepared query q to the
+// stored vectors of the given slots into out[:len(slots)]. NB: one
+// prefetching gather call instead of a kernel call per slot: candidates
+// are scattered over the array, and their cache misses, not arithmetic,
+// bound the ranking.
+func (s space) gather(q, vecs []float32, dims int, slots []uint32, out []float32) {
+	out = out[:len(slots)]
+	switch s.metric {
+	case vindex.L2:
+		distance.L2SquaredGather(q, vecs, dims, slots, out)
+	case vindex.InnerProduct:
+		distance.DotGather(q, vecs, dims, slots, out)
+		for i, d := range out {
+			out[i] = -d
+		}
+	case vindex.Cosine:
+		distance.DotGather(q, vecs, dims, slots, out)
+		for i, d := range out {
+			out[i] = 1 - d
+		}
+	default:
+		for i, slot := range slots {
+			out[i] = distance.L1(q, vecs[int(slot)*dims:int(slot+1)*dims])
+		}
+	}
+}
+
 // report converts a ranking distance to the reported one.
 func (s space) report(d float32) float32 {
 	if s.metric == vindex.L2 {
