@@ -217,6 +217,15 @@ func (b *binder) catalogFunc(sc *scope, e *tree.FuncCall) (executor.Expr, bool, 
 			return nil, true, err
 		}
 		for i, a := range args {
+			// NB: PostgreSQL declares these oid parameters as regclass, so a
+			// quoted name ('items') resolves to the relation's OID.
+			if c, ok := a.(*executor.Const); ok && isUnknown(a) && !c.Value.IsNull() && sp.params[i].Family == types.Oid {
+				if _, err := strconv.ParseUint(c.Value.S, 10, 32); err != nil {
+					if a, err = b.regCast(c.Value.S, types.RegclassType); err != nil {
+						return nil, true, err
+					}
+				}
+			}
 			if args[i], err = b.coerceCtx(a, sp.params[i], types.CastExplicit); err != nil {
 				return nil, true, err
 			}
