@@ -21,6 +21,8 @@ type scratch struct {
 	sel     []cand
 	sel2    []cand
 	nbuf    []cand
+	rows    []uint32  // searchLayer: unvisited neighbours of one node
+	dists   []float32 // searchLayer: their distances
 	q       []float32 // normalised query (cosine)
 }
 
@@ -114,8 +116,14 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 	}
 	start := *count
 	// NB: hot loop. Fields are copied to locals because the compiler must
-	// reload them from ix after every call through dist otherwise.
-	vecs, dims, dist := ix.vecs, ix.dims, ix.dist
+	// reload them from ix after every call through gather otherwise. The
+	// unvisited neighbours of a node are ranked in one gather call (which
+	// prefetches rows ahead), then offered in link order, exactly as a
+	// per-neighbour loop would.
+	vecs, dims, gather := ix.vecs, ix.dims, ix.gather
+	if cap(sc.rows) < ix.m0 {
+		sc.rows, sc.dists = make([]uint32, 0, ix.m0), make([]float32, ix.m0)
+	}
 	for len(cands) > 0 {
 		c := cands.pop()
 		if len(res) >= ef && c.d > res[0].d {
@@ -123,14 +131,21 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 		}
 		nl := ix.links(c.slot, l)
 		n := min(int(atomic.LoadUint32(&nl[0])), len(nl)-1)
+		rows := sc.rows[:0]
 		for i := 1; i <= n; i++ {
 			nb := atomic.LoadUint32(&nl[i])
-			if vis.visit(nb) {
-				continue
+			if !vis.visit(nb) {
+				rows = append(rows, nb)
 			}
-			o := int(nb) * dims
-			d := dist(q, vecs[o:o+dims:o+dims])
-			*count++
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		dists := sc.dists[:len(rows)]
+		gather(q, vecs, dims, rows, dists)
+		*count += int64(len(rows))
+		for i, nb := range rows {
+			d := dists[i]
 			if len(res) < ef || d < res[0].d {
 				cands.push(cand{d, nb})
 				if f.accepts(ix, nb) {
