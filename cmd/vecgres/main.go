@@ -22,7 +22,13 @@ Usage:
                           recall, QPS and latency with 1..N clients (--spawn runs a server in-process)
   vecgres help            show this text
 
-Run "vecgres serve --help", "vecgres bench --help" or "vecgres bench-sql --help" for their flags.
+Serve flags:
+  --listen HOST:PORT      address to listen on (default 127.0.0.1:5433; port 0 picks a free one)
+  --data DIR              database directory, created if missing (default ./data)
+  --log-level LEVEL       debug, info, warn or error (default info)
+  --max-message-size N    largest Query/Parse/Bind/CopyData message in bytes (default 64 MiB)
+
+Run "vecgres serve --help", "vecgres bench --help" or "vecgres bench-sql --help" for details.
 `
 
 func main() {

@@ -20,8 +20,9 @@ import (
 const serveUsage = `Usage: vecgres serve [flags]
 
 Serve PostgreSQL clients (psql, any Postgres driver) from the database in
---data. Trust authentication: any user name is accepted; the superuser
-"postgres" and the database "postgres" exist from the start.
+--data. Authentication is trust (no password); the superuser "postgres"
+and the database "postgres" exist from the start, and CREATE DATABASE
+makes more. Unknown roles and databases are refused (28000, 3D000).
 SIGINT or SIGTERM shuts down gracefully: running queries are cancelled and
 clients get FATAL 57P01 before their connection closes.
 
