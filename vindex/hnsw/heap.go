@@ -101,3 +101,27 @@ func (h *maxHeap) pop() cand {
 	*h = a
 	return top
 }
+
+// replaceTop replaces the farthest candidate with c and restores the heap:
+// the same as push(c) then pop() when c is closer than the top, in one
+// sift instead of two. The heap must not be empty.
+func (h *maxHeap) replaceTop(c cand) {
+	a := *h
+	n := len(a)
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && a[r].d > a[l].d {
+			l = r
+		}
+		if c.d >= a[l].d {
+			break
+		}
+		a[i] = a[l]
+		i = l
+	}
+	a[i] = c
+}

@@ -149,9 +149,12 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 			if len(res) < ef || d < res[0].d {
 				cands.push(cand{d, nb})
 				if f.accepts(ix, nb) {
-					res.push(cand{d, nb})
-					if len(res) > ef {
-						res.pop()
+					// NB: when res is full, d < res[0].d here, so
+					// replacing the top equals push-then-pop.
+					if len(res) < ef {
+						res.push(cand{d, nb})
+					} else {
+						res.replaceTop(cand{d, nb})
 					}
 				}
 			}
