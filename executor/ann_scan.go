@@ -368,6 +368,12 @@ func (a *AnnScan) fetch(ctx *Ctx, id uint64) ([]types.Datum, error) {
 // are returned.
 func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
 	a.Used = AnnExact
+	if q != nil && a.Filter != nil && a.mirror != nil {
+		if pred, ok := compilePredicate(ctx, a.Filter); ok {
+			a.mirrorExact(q, k, pred)
+			return nil
+		}
+	}
 	if q != nil && ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) {
 		if cache := ctx.Vectors.ExactCache(a.Table, a.Column, a.Metric); cache != nil {
 			return a.cachedExact(ctx, cache, q, k)
@@ -552,3 +558,36 @@ func (a *AnnScan) Close() error { a.out = nil; return nil }
 
 // Rows returns the rows the scan found (valid until Close).
 func (a *AnnScan) Rows() [][]types.Datum { return a.out }
+
+// mirrorExact answers a filtered query exactly by walking the in-memory
+// rows with a compiled predicate: a few nanoseconds per row, then one
+// distance per passing row.
+func (a *AnnScan) mirrorExact(q []float32, k int, pred func([]types.Datum) bool) {
+	h := &annHeap{}
+	// NB: ties are broken by vector id (the key), so results do not depend
+	// on the mirror's internal order.
+	a.vecs.scanMirror(a.mirror, func(id uint64, row []types.Datum) {
+		if !pred(row) {
+			return
+		}
+		seq := int64(id)
+		d := math.Inf(1)
+		if v := row[a.Column]; !v.IsNull() {
+			d = metricDistance(a.Metric, q, v.Vec)
+			a.Distances++
+		}
+		if h.Len() >= k {
+			if worst := h.items[0]; d > worst.d || (d == worst.d && seq > worst.seq) {
+				return
+			}
+			h.items[0] = &annItem{d: d, seq: seq, row: row}
+			heap.Fix(h, 0)
+			return
+		}
+		heap.Push(h, &annItem{d: d, seq: seq, row: row})
+	})
+	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
+	for _, it := range h.items {
+		a.out = append(a.out, it.row)
+	}
+}

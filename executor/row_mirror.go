@@ -15,8 +15,34 @@ import (
 // COMMITTED behaviour vecgres advertises. Transactions with their own
 // uncommitted changes to the table bypass it.
 
+// rowMirror keeps rows densely (scans walk a slice, not a map) with an
+// id → position index; deletes swap the last row into the hole.
 type rowMirror struct {
-	rows map[uint64][]types.Datum
+	pos  map[uint64]int
+	ids  []uint64
+	rows [][]types.Datum
+}
+
+func (m *rowMirror) put(id uint64, row []types.Datum) {
+	if i, ok := m.pos[id]; ok {
+		m.rows[i] = row
+		return
+	}
+	m.pos[id] = len(m.rows)
+	m.ids = append(m.ids, id)
+	m.rows = append(m.rows, row)
+}
+
+func (m *rowMirror) del(id uint64) {
+	i, ok := m.pos[id]
+	if !ok {
+		return
+	}
+	last := len(m.rows) - 1
+	m.rows[i], m.ids[i] = m.rows[last], m.ids[last]
+	m.pos[m.ids[i]] = i
+	m.rows, m.ids = m.rows[:last], m.ids[:last]
+	delete(m.pos, id)
 }
 
 // mirrorOf returns t's row mirror, building it when missing; nil when the
@@ -37,7 +63,7 @@ func (v *VectorIndexes) mirrorOf(t *Table) *rowMirror {
 		return nil
 	}
 	defer txn.Rollback()
-	m = &rowMirror{rows: map[uint64][]types.Datum{}}
+	m = &rowMirror{pos: map[uint64]int{}}
 	ctx := &Ctx{Txn: txn, Store: v.store}
 	scan := &TableScan{Table: t, WithKey: true}
 	if err := scan.Open(ctx); err != nil {
@@ -53,7 +79,7 @@ func (v *VectorIndexes) mirrorOf(t *Table) *rowMirror {
 			break
 		}
 		id, _ := VectorID(t, t.PKFromRowKey([]byte(row[len(row)-1].S)))
-		m.rows[id] = append([]types.Datum(nil), row[:len(row)-1]...)
+		m.put(id, append([]types.Datum(nil), row[:len(row)-1]...))
 	}
 	scan.Close()
 	v.applyMu.Lock()
@@ -78,9 +104,9 @@ func (v *VectorIndexes) applyToMirror(op tableOp) {
 	m := v.exact.mirrors[op.table]
 	if m != nil {
 		if op.row == nil {
-			delete(m.rows, op.id)
+			m.del(op.id)
 		} else {
-			m.rows[op.id] = op.row
+			m.put(op.id, op.row)
 		}
 	}
 	v.exact.mu.Unlock()
@@ -90,7 +116,20 @@ func (v *VectorIndexes) applyToMirror(op tableOp) {
 // id (nil when absent). The returned slice must not be modified.
 func (v *VectorIndexes) mirrorRow(m *rowMirror, id uint64) []types.Datum {
 	v.exact.mu.Lock()
-	r := m.rows[id]
-	v.exact.mu.Unlock()
-	return r
+	defer v.exact.mu.Unlock()
+	if i, ok := m.pos[id]; ok {
+		return m.rows[i]
+	}
+	return nil
+}
+
+// scanMirror calls f for every committed row of the mirror, holding the
+// mirror's lock (commits wait): f must be quick and must not keep rows it
+// does not return.
+func (v *VectorIndexes) scanMirror(m *rowMirror, f func(id uint64, row []types.Datum)) {
+	v.exact.mu.Lock()
+	defer v.exact.mu.Unlock()
+	for i, r := range m.rows {
+		f(m.ids[i], r)
+	}
 }
