@@ -169,8 +169,7 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 	if err != nil {
 		return err
 	}
-	h := &annHeap{}
-	var seq int64
+	best := nearestK{k: k}
 	for _, r := range ranges {
 		it, err := ctx.Txn.NewIter(r[0], r[1])
 		if err != nil {
@@ -197,21 +196,8 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 			if !pass {
 				continue
 			}
-			d := math.Inf(1)
-			if v := row[a.Column]; !v.IsNull() {
-				d = metricDistance(a.Metric, q, v.Vec)
-				a.Distances++
-			}
-			seq++
-			if h.Len() >= k {
-				if worst := h.items[0]; d >= worst.d {
-					continue
-				}
-				h.items[0] = &annItem{d: d, seq: seq, row: row}
-				heap.Fix(h, 0)
-				continue
-			}
-			heap.Push(h, &annItem{d: d, seq: seq, row: append([]types.Datum(nil), row...)})
+			// NB: fetch returns a fresh row or an immutable mirror row.
+			best.offer(a.distance(q, row), int64(id), row, false)
 		}
 		err = it.Err()
 		it.Close()
@@ -219,10 +205,7 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 			return err
 		}
 	}
-	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
-	for _, it := range h.items {
-		a.out = append(a.out, it.row)
-	}
+	a.out = best.rows()
 	return nil
 }
 
@@ -455,9 +438,10 @@ func (a *AnnScan) scanExact(ctx *Ctx, q []float32, k int) error {
 		return err
 	}
 	defer scan.Close()
-	h := &annHeap{}
-	var seq int64
-	for {
+	best := nearestK{k: k}
+	// NB: rows arrive in key order, so the arrival number breaks ties the
+	// way the key would.
+	for seq := int64(0); ; seq++ {
 		row, err := scan.Next(ctx)
 		if err != nil {
 			return err
@@ -474,28 +458,13 @@ func (a *AnnScan) scanExact(ctx *Ctx, q []float32, k int) error {
 				continue
 			}
 		}
-		v := row[a.Column]
 		d := math.Inf(1)
-		if q != nil && !v.IsNull() {
-			d = metricDistance(a.Metric, q, v.Vec)
-			a.Distances++
+		if q != nil {
+			d = a.distance(q, row)
 		}
-		seq++
-		if h.Len() >= k {
-			worst := h.items[0]
-			if d > worst.d || (d == worst.d) {
-				continue
-			}
-			worst.d, worst.seq, worst.row = d, seq, append(worst.row[:0], row...)
-			heap.Fix(h, 0)
-			continue
-		}
-		heap.Push(h, &annItem{d: d, seq: seq, row: append([]types.Datum(nil), row...)})
+		best.offer(d, seq, row, true) // the scan reuses its row buffer
 	}
-	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
-	for _, it := range h.items {
-		a.out = append(a.out, it.row)
-	}
+	a.out = best.rows()
 	return nil
 }
 
@@ -563,31 +532,65 @@ func (a *AnnScan) Rows() [][]types.Datum { return a.out }
 // rows with a compiled predicate: a few nanoseconds per row, then one
 // distance per passing row.
 func (a *AnnScan) mirrorExact(q []float32, k int, pred func([]types.Datum) bool) {
-	h := &annHeap{}
+	best := nearestK{k: k}
 	// NB: ties are broken by vector id (the key), so results do not depend
-	// on the mirror's internal order.
+	// on the mirror's internal order; mirror rows are immutable.
 	a.vecs.scanMirror(a.mirror, func(id uint64, row []types.Datum) {
-		if !pred(row) {
-			return
+		if pred(row) {
+			best.offer(a.distance(q, row), int64(id), row, false)
 		}
-		seq := int64(id)
-		d := math.Inf(1)
-		if v := row[a.Column]; !v.IsNull() {
-			d = metricDistance(a.Metric, q, v.Vec)
-			a.Distances++
-		}
-		if h.Len() >= k {
-			if worst := h.items[0]; d > worst.d || (d == worst.d && seq > worst.seq) {
-				return
-			}
-			h.items[0] = &annItem{d: d, seq: seq, row: row}
-			heap.Fix(h, 0)
-			return
-		}
-		heap.Push(h, &annItem{d: d, seq: seq, row: row})
 	})
-	sort.Slice(h.items, func(i, j int) bool { return h.items[i].less(h.items[j]) })
-	for _, it := range h.items {
-		a.out = append(a.out, it.row)
+	a.out = best.rows()
+}
+
+// distance is the query's distance to the row's vector (+Inf for NULL,
+// which sorts last as PostgreSQL orders NULL distances).
+func (a *AnnScan) distance(q []float32, row []types.Datum) float64 {
+	v := row[a.Column]
+	if v.IsNull() {
+		return math.Inf(1)
 	}
+	a.Distances++
+	return metricDistance(a.Metric, q, v.Vec)
+}
+
+// nearestK keeps the k rows nearest to a query in a bounded max-heap,
+// ties going to the smaller seq (the key order).
+type nearestK struct {
+	k int
+	h annHeap
+}
+
+// offer considers a row at distance d; copyRow when the caller reuses row.
+func (n *nearestK) offer(d float64, seq int64, row []types.Datum, copyRow bool) {
+	cand := annItem{d: d, seq: seq}
+	if n.h.Len() >= n.k {
+		worst := n.h.items[0]
+		if !cand.less(worst) {
+			return
+		}
+		worst.d, worst.seq = d, seq
+		if copyRow {
+			worst.row = append(worst.row[:0:0], row...)
+		} else {
+			worst.row = row
+		}
+		heap.Fix(&n.h, 0)
+		return
+	}
+	if copyRow {
+		row = append([]types.Datum(nil), row...)
+	}
+	cand.row = row
+	heap.Push(&n.h, &cand)
+}
+
+// rows returns the kept rows, nearest first.
+func (n *nearestK) rows() [][]types.Datum {
+	sort.Slice(n.h.items, func(i, j int) bool { return n.h.items[i].less(n.h.items[j]) })
+	out := make([][]types.Datum, len(n.h.items))
+	for i, it := range n.h.items {
+		out[i] = it.row
+	}
+	return out
 }
