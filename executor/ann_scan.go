@@ -251,34 +251,16 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 			}
 		}
 	}
-	before := li.Index.Stats().Distances
-	rows := map[uint64][]types.Datum{}
-	var ferr error
+	// NB: Stats walks the index's counters; only EXPLAIN ANALYZE pays it.
+	var before int64
+	if ctx.Stats != nil {
+		before = li.Index.Stats().Distances
+	}
+	seen := map[uint64][]types.Datum{}
+	var ferr func() error
 	if a.Filter != nil {
-		// Filter-aware traversal: the index asks about each candidate;
-		// rows are fetched once and kept for the output.
-		p.Filter = func(id uint64) bool {
-			if ferr != nil {
-				return false
-			}
-			row, err := a.fetch(ctx, id)
-			if err != nil {
-				ferr = err
-				return false
-			}
-			if row == nil {
-				return false
-			}
-			ok, err := EvalBool(ctx, a.Filter, row)
-			if err != nil {
-				ferr = err
-				return false
-			}
-			if ok {
-				rows[id] = row
-			}
-			return ok
-		}
+		// Filter-aware traversal: the index asks about each candidate.
+		p.Filter, ferr = a.candidateFilter(ctx, seen)
 		if li.Method == "hnsw" {
 			p.MaxCandidates = setting(ctx, "hnsw.max_scan_tuples")
 		}
@@ -290,23 +272,14 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 	if ctx.Stats != nil {
 		a.Distances = li.Index.Stats().Distances - before
 	}
-	if ferr != nil {
-		return ferr
+	if ferr != nil && ferr() != nil {
+		return ferr()
 	}
 	if err != nil {
 		return pgerr.Wrap(err, pgerr.InternalError, "searching index "+li.Name)
 	}
-	for _, r := range res {
-		row := rows[r.ID]
-		if row == nil {
-			if row, err = a.fetch(ctx, r.ID); err != nil {
-				return err
-			}
-			if row == nil {
-				continue // deleted by a transaction this snapshot predates
-			}
-		}
-		a.out = append(a.out, row)
+	if err := a.collect(ctx, res, seen); err != nil {
+		return err
 	}
 	if a.Filter != nil && len(a.out) < k && (sel < 0 || a.Stats == nil || sel*float64(a.Stats.Rows) > float64(len(a.out))) {
 		// The index could not produce k passing rows within its budget,
@@ -368,29 +341,11 @@ func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
 // cachedExact searches the exact cache; the filter is asked only about
 // rows that would enter the top k.
 func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) error {
-	rows := map[uint64][]types.Datum{}
-	var ferr error
+	seen := map[uint64][]types.Datum{}
+	var ferr func() error
 	p := &vindex.SearchParams{}
 	if a.Filter != nil {
-		p.Filter = func(id uint64) bool {
-			if ferr != nil {
-				return false
-			}
-			row, err := a.fetch(ctx, id)
-			if err != nil || row == nil {
-				ferr = err
-				return false
-			}
-			ok, err := EvalBool(ctx, a.Filter, row)
-			if err != nil {
-				ferr = err
-				return false
-			}
-			if ok {
-				rows[id] = row
-			}
-			return ok
-		}
+		p.Filter, ferr = a.candidateFilter(ctx, seen)
 	}
 	var res []vindex.Result
 	var err error
@@ -401,8 +356,8 @@ func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) er
 	} else {
 		res, err = cache.Index.Search(q, k, p, nil)
 	}
-	if ferr != nil {
-		return ferr
+	if ferr != nil && ferr() != nil {
+		return ferr()
 	}
 	if err != nil {
 		return err
@@ -410,17 +365,8 @@ func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) er
 	if ctx.Stats != nil {
 		a.Distances += int64(cache.Index.Stats().Vectors)
 	}
-	for _, r := range res {
-		row := rows[r.ID]
-		if row == nil {
-			if row, err = a.fetch(ctx, r.ID); err != nil {
-				return err
-			}
-			if row == nil {
-				continue
-			}
-		}
-		a.out = append(a.out, row)
+	if err := a.collect(ctx, res, seen); err != nil {
+		return err
 	}
 	if len(a.out) < k {
 		// NB: rows with a NULL vector are not in the cache but are part of
@@ -593,4 +539,52 @@ func (n *nearestK) rows() [][]types.Datum {
 		out[i] = it.row
 	}
 	return out
+}
+
+// candidateFilter returns the callback an index search calls for each
+// candidate id: it fetches the row, tests the WHERE clause and remembers
+// passing rows in seen for the output; the second function reports the
+// first error met (the callback cannot return one).
+func (a *AnnScan) candidateFilter(ctx *Ctx, seen map[uint64][]types.Datum) (func(uint64) bool, func() error) {
+	var ferr error
+	f := func(id uint64) bool {
+		if ferr != nil {
+			return false
+		}
+		row, err := a.fetch(ctx, id)
+		if err != nil || row == nil {
+			ferr = err
+			return false
+		}
+		ok, err := EvalBool(ctx, a.Filter, row)
+		if err != nil {
+			ferr = err
+			return false
+		}
+		if ok {
+			seen[id] = row
+		}
+		return ok
+	}
+	return f, func() error { return ferr }
+}
+
+// collect appends the rows of search results to the output: rows the
+// filter already fetched, others fetched now (a row deleted by a
+// transaction this snapshot predates is skipped).
+func (a *AnnScan) collect(ctx *Ctx, res []vindex.Result, seen map[uint64][]types.Datum) error {
+	for _, r := range res {
+		row := seen[r.ID]
+		if row == nil {
+			var err error
+			if row, err = a.fetch(ctx, r.ID); err != nil {
+				return err
+			}
+			if row == nil {
+				continue
+			}
+		}
+		a.out = append(a.out, row)
+	}
+	return nil
 }
