@@ -386,3 +386,24 @@ func (b *binder) sequenceName(name string) string {
 	name = strings.TrimPrefix(strings.ToLower(name), "public.")
 	return qualifiedSequence(b.cat.db.ID, name)
 }
+
+// eachRow calls f for every row of t visible to the transaction (with the
+// row key as a trailing column when withKey), until f returns false or an
+// error. Rows are reused between calls: f copies what it keeps.
+func (s *Session) eachRow(ctx context.Context, t *executor.Table, withKey bool, f func(row []types.Datum) (bool, error)) error {
+	scan := &executor.TableScan{Table: t, WithKey: withKey}
+	ectx := s.execCtx(ctx, nil)
+	if err := scan.Open(ectx); err != nil {
+		return err
+	}
+	defer scan.Close()
+	for {
+		row, err := scan.Next(ectx)
+		if err != nil || row == nil {
+			return err
+		}
+		if more, err := f(row); err != nil || !more {
+			return err
+		}
+	}
+}

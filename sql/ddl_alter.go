@@ -239,29 +239,20 @@ func (s *Session) rewriteRows(ctx context.Context, t *executor.Table, desc *stor
 	for i, c := range desc.Columns {
 		from[i] = columnIndex(t, c.Name)
 	}
-	ectx := s.execCtx(ctx, nil)
-	scan := &executor.TableScan{Table: t, WithKey: true}
-	if err := scan.Open(ectx); err != nil {
-		return err
-	}
-	defer scan.Close()
 	row := make([]types.Datum, len(desc.Columns))
 	var buf []byte
 	type kv struct{ k, v []byte }
 	var out []kv
-	for {
-		r, err := scan.Next(ectx)
-		if err != nil {
-			return err
-		}
-		if r == nil {
-			break
-		}
+	err = s.eachRow(ctx, t, true, func(r []types.Datum) (bool, error) {
 		for i, f := range from {
 			row[i] = r[f]
 		}
 		buf = nt.EncodeValue(buf[:0], row)
 		out = append(out, kv{[]byte(r[len(r)-1].S), append([]byte(nil), buf...)})
+		return true, nil
+	})
+	if err != nil {
+		return err
 	}
 	// NB: written after the scan, which must not see its own rewrites.
 	for _, e := range out {
@@ -273,33 +264,19 @@ func (s *Session) rewriteRows(ctx context.Context, t *executor.Table, desc *stor
 }
 
 func (s *Session) tableHasRows(t *executor.Table) bool {
-	scan := &executor.TableScan{Table: t}
-	ectx := s.execCtx(context.Background(), nil)
-	if err := scan.Open(ectx); err != nil {
-		return true
-	}
-	defer scan.Close()
-	row, err := scan.Next(ectx)
-	return err != nil || row != nil
+	found := false
+	err := s.eachRow(context.Background(), t, false, func([]types.Datum) (bool, error) {
+		found = true
+		return false, nil
+	})
+	return found || err != nil
 }
 
 func (s *Session) checkNoNulls(t *executor.Table, col int) error {
-	scan := &executor.TableScan{Table: t}
-	ectx := s.execCtx(context.Background(), nil)
-	if err := scan.Open(ectx); err != nil {
-		return err
-	}
-	defer scan.Close()
-	for {
-		row, err := scan.Next(ectx)
-		if err != nil {
-			return err
-		}
-		if row == nil {
-			return nil
-		}
+	return s.eachRow(context.Background(), t, false, func(row []types.Datum) (bool, error) {
 		if row[col].IsNull() {
-			return pgerr.Newf(pgerr.NotNullViolation, "column %q of relation %q contains null values", t.Desc.Columns[col].Name, t.Desc.Name)
+			return false, pgerr.Newf(pgerr.NotNullViolation, "column %q of relation %q contains null values", t.Desc.Columns[col].Name, t.Desc.Name)
 		}
-	}
+		return true, nil
+	})
 }

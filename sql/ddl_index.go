@@ -233,34 +233,19 @@ func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOptio
 // buildBtree writes the entries of a new btree index for existing rows,
 // checking uniqueness.
 func (s *Session) buildBtree(ctx context.Context, t *executor.Table, ix *storage.IndexDesc) error {
-	scan := &executor.TableScan{Table: t, WithKey: true}
-	ectx := s.execCtx(ctx, nil)
-	if err := scan.Open(ectx); err != nil {
-		return err
-	}
-	defer scan.Close()
-	for {
-		row, err := scan.Next(ectx)
-		if err != nil {
-			return err
-		}
-		if row == nil {
-			return nil
-		}
+	return s.eachRow(ctx, t, true, func(row []types.Datum) (bool, error) {
 		pk := t.PKFromRowKey([]byte(row[len(row)-1].S))
 		key := t.IndexEntry(nil, ix, row, pk)
 		if ix.Unique {
 			if _, err := s.txn.Get(key); err == nil {
-				return pgerr.Newf(pgerr.UniqueViolation, "could not create unique index %q", ix.Name).
+				return false, pgerr.Newf(pgerr.UniqueViolation, "could not create unique index %q", ix.Name).
 					WithDetail("Key is duplicated.")
 			} else if err != storage.ErrNotFound {
-				return err
+				return false, err
 			}
 		}
-		if err := s.txn.Put(key, pk); err != nil {
-			return err
-		}
-	}
+		return true, s.txn.Put(key, pk)
+	})
 }
 
 func (s *Session) dropIndex(st *tree.DropIndex) (*Result, error) {
