@@ -72,16 +72,21 @@ func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst [
 		x.scratch.Put(s)
 		return dst, nil
 	}
+	return x.scanParallel(q, qnorm, k, n, filter, dst, workers), nil
+}
+
+// scanParallel splits [0, n) into workers ranges scanned on their own
+// goroutines and merges the per-range heaps. The caller holds x.mu.
+// NB: a separate function, and the goroutines get their inputs as
+// arguments: a closure capturing SearchParallel's locals moved them to the
+// heap, two allocations on every search, also single-threaded ones.
+func (x *Index) scanParallel(q []float32, qnorm float32, k, n int, filter func(uint64) bool, dst []vindex.Result, workers int) []vindex.Result {
 	parts := make([]*searchScratch, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
 		parts[w] = x.getScratch(k)
 		wg.Add(1)
-		go func(s *searchScratch) {
-			defer wg.Done()
-			x.scan(q, qnorm, lo, hi, filter, s)
-		}(parts[w])
+		go x.scanPart(&wg, q, qnorm, n*w/workers, n*(w+1)/workers, filter, parts[w])
 	}
 	wg.Wait()
 	merged := parts[0]
@@ -93,7 +98,13 @@ func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst [
 	}
 	dst = merged.heap.drainSorted(dst, x.metric)
 	x.scratch.Put(merged)
-	return dst, nil
+	return dst
+}
+
+// scanPart is scan on its own goroutine, signalling wg when done.
+func (x *Index) scanPart(wg *sync.WaitGroup, q []float32, qnorm float32, lo, hi int, filter func(uint64) bool, s *searchScratch) {
+	defer wg.Done()
+	x.scan(q, qnorm, lo, hi, filter, s)
 }
 
 func (x *Index) getScratch(k int) *searchScratch {
