@@ -180,7 +180,7 @@ var indexOptionSpecs = map[string][]optionSpec{
 	"hnsw":    {{"m", 16, 2, 100}, {"ef_construction", 64, 4, 1000}},
 	"ivfflat": {{"lists", 100, 1, 32768}},
 	"ivf_pq":  {{"lists", 100, 1, 32768}, {"m", 16, 1, 4096}, {"nbits", 8, 4, 8}},
-	"annoy":   {{"n_trees", 50, 1, 1000}},
+	"annoy":   {{"n_trees", 10, 1, 1000}},
 }
 
 func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOption, error) {
