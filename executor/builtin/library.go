@@ -137,6 +137,7 @@ func NewLibrary() *Library {
 	l.addVector()
 	l.addMath()
 	l.addMisc()
+	l.addJSONBuild()
 	l.addArrayFuncs()
 	l.addAggregates()
 	l.addVectorAggregates()
