@@ -6,6 +6,7 @@ import (
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/distance"
+	"github.com/vecgres/vecgres/vindex/topk"
 )
 
 // qitem is a forest node waiting in the search queue with its priority:
@@ -24,7 +25,7 @@ type searchScratch struct {
 	visited []uint32 // epoch at which each slot was collected
 	epoch   uint32
 	dists   []float32
-	top     topk
+	top     topk.Heap
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -75,7 +76,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	defer ix.mu.RUnlock()
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
-	s.top.reset(k)
+	s.top.Reset(k)
 	if ix.sp.prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
@@ -86,7 +87,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	work += ix.scanBuffer(s, sp.Filter)
 	ix.distances.Add(int64(work))
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = ix.sp.report(dst[i].Distance)
 	}
@@ -111,7 +112,7 @@ func (ix *Index) searchForest(s *searchScratch, sp *vindex.SearchParams) int {
 		ranked = len(s.cands)
 		// Widen while fewer than k candidates passed the filter (or were
 		// live), within the candidate budget.
-		if s.top.full() || len(s.pq) == 0 || (sp.MaxCandidates > 0 && ranked >= sp.MaxCandidates) {
+		if s.top.Full() || len(s.pq) == 0 || (sp.MaxCandidates > 0 && ranked >= sp.MaxCandidates) {
 			return work
 		}
 		target = ranked * 2
@@ -187,8 +188,8 @@ func (ix *Index) rank(s *searchScratch, from int, filter func(uint64) bool) int 
 			continue
 		}
 		id := ix.ids[slot]
-		if s.top.admits(dists[i], id) && (filter == nil || filter(id)) {
-			s.top.push(vindex.Result{ID: id, Distance: dists[i]})
+		if s.top.Admits(dists[i], id) && (filter == nil || filter(id)) {
+			s.top.Push(vindex.Result{ID: id, Distance: dists[i]})
 		}
 	}
 	return len(cands)
@@ -212,8 +213,8 @@ func (ix *Index) scanBuffer(s *searchScratch, filter func(uint64) bool) int {
 			continue
 		}
 		id := ix.ids[slot]
-		if s.top.admits(dist, id) && (filter == nil || filter(id)) {
-			s.top.push(vindex.Result{ID: id, Distance: dist})
+		if s.top.Admits(dist, id) && (filter == nil || filter(id)) {
+			s.top.Push(vindex.Result{ID: id, Distance: dist})
 		}
 	}
 	return n
@@ -223,12 +224,12 @@ func (ix *Index) scanBuffer(s *searchScratch, filter func(uint64) bool) int {
 // the filter, with NaN distances.
 func (ix *Index) zeroQuery(s *searchScratch, filter func(uint64) bool, dst []vindex.Result) []vindex.Result {
 	for slot, id := range ix.ids {
-		if !ix.dead[slot] && s.top.admits(0, id) && (filter == nil || filter(id)) {
-			s.top.push(vindex.Result{ID: id})
+		if !ix.dead[slot] && s.top.Admits(0, id) && (filter == nil || filter(id)) {
+			s.top.Push(vindex.Result{ID: id})
 		}
 	}
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	nan := float32(math.NaN())
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = nan

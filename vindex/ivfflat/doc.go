@@ -12,7 +12,8 @@
 //	                           centroids        lists[c]: ids + vecs   top-k heap, Filter
 //
 // Files: ivfflat.go (Index, New, options), train.go, insert.go, search.go,
-// delete.go, persist.go, space.go (metric handling), topk.go (result heap).
+// delete.go, persist.go, space.go (metric handling); results are collected by
+// vindex/topk.
 //
 // # Untrained index
 //

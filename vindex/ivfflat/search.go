@@ -7,6 +7,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/topk"
 )
 
 // searchScratch is the per-search working memory, pooled so a search
@@ -16,7 +17,7 @@ type searchScratch struct {
 	coarse []float32 // distance to each centroid
 	order  []int32   // lists in probe order
 	dists  []float32 // batch distances for one list
-	top    topk
+	top    topk.Heap
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -66,7 +67,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	defer ix.mu.RUnlock()
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
-	s.top.reset(k)
+	s.top.Reset(k)
 	if ix.sp.prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
@@ -76,7 +77,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	}
 	ix.distances.Add(int64(examined))
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = ix.sp.report(dst[i].Distance)
 	}
@@ -97,7 +98,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		}
 		examined += ix.scanList(int(li), s, sp.Filter)
 	}
-	if s.top.full() || probes == ix.lists || !budgetLeft() {
+	if s.top.Full() || probes == ix.lists || !budgetLeft() {
 		return examined
 	}
 	// Widening (rare path): order the remaining lists and keep scanning
@@ -113,7 +114,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		return cmp.Or(cmp.Compare(s.coarse[a], s.coarse[b]), cmp.Compare(a, b))
 	})
 	for _, li := range rest {
-		if s.top.full() || !budgetLeft() {
+		if s.top.Full() || !budgetLeft() {
 			break
 		}
 		examined += ix.scanList(int(li), s, sp.Filter)
@@ -184,13 +185,13 @@ func (ix *Index) scanList(li int, s *searchScratch, filter func(uint64) bool) in
 	ix.sp.batch(s.q, l.vecs, ix.dims, d)
 	for i, dist := range d {
 		id := l.ids[i]
-		if !s.top.admits(dist, id) {
+		if !s.top.Admits(dist, id) {
 			continue
 		}
 		if filter != nil && !filter(id) {
 			continue
 		}
-		s.top.push(vindex.Result{ID: id, Distance: dist})
+		s.top.Push(vindex.Result{ID: id, Distance: dist})
 	}
 	return n
 }
@@ -200,13 +201,13 @@ func (ix *Index) scanList(li int, s *searchScratch, filter func(uint64) bool) in
 func (ix *Index) zeroQuery(s *searchScratch, filter func(uint64) bool, dst []vindex.Result) []vindex.Result {
 	for li := 0; li <= ix.pendingList(); li++ {
 		for _, id := range ix.l[li].ids {
-			if s.top.admits(0, id) && (filter == nil || filter(id)) {
-				s.top.push(vindex.Result{ID: id})
+			if s.top.Admits(0, id) && (filter == nil || filter(id)) {
+				s.top.Push(vindex.Result{ID: id})
 			}
 		}
 	}
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	nan := float32(math.NaN())
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = nan

@@ -8,6 +8,7 @@ import (
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/distance"
+	"github.com/vecgres/vecgres/vindex/topk"
 )
 
 // searchScratch is per-search working memory, pooled: a warm search
@@ -18,7 +19,7 @@ type searchScratch struct {
 	order  []int32
 	table  []float32 // m*ksub lookup table
 	cands  candHeap
-	top    topk
+	top    topk.Heap
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -68,7 +69,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	defer ix.mu.RUnlock()
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
-	s.top.reset(k)
+	s.top.Reset(k)
 	if ix.sp.prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
@@ -81,7 +82,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	examined += ix.scanExact(ix.pendingList(), s, sp.Filter)
 	ix.distances.Add(int64(examined))
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = ix.sp.report(dst[i].Distance)
 	}
@@ -126,7 +127,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		}
 		examined += ix.scanCodes(int(li), s, sp.Filter)
 	}
-	if len(s.cands.h) >= s.top.k || probes == ix.lists || !within() {
+	if len(s.cands.h) >= s.top.K() || probes == ix.lists || !within() {
 		return examined
 	}
 	probed := len(s.order)
@@ -140,7 +141,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		return cmp.Or(cmp.Compare(s.coarse[a], s.coarse[b]), cmp.Compare(a, b))
 	})
 	for _, li := range rest {
-		if len(s.cands.h) >= s.top.k || !within() {
+		if len(s.cands.h) >= s.top.K() || !within() {
 			break
 		}
 		examined += ix.scanCodes(int(li), s, sp.Filter)
@@ -183,8 +184,8 @@ func (ix *Index) rerank(s *searchScratch) int {
 		l := &ix.l[c.at>>32]
 		pos := int(uint32(c.at))
 		d := ix.sp.exact(s.q, l.raw[pos*ix.dims:(pos+1)*ix.dims])
-		if s.top.admits(d, c.id) {
-			s.top.push(vindex.Result{ID: c.id, Distance: d})
+		if s.top.Admits(d, c.id) {
+			s.top.Push(vindex.Result{ID: c.id, Distance: d})
 		}
 	}
 	return len(s.cands.h)
@@ -195,8 +196,8 @@ func (ix *Index) scanExact(li int, s *searchScratch, filter func(uint64) bool) i
 	l := &ix.l[li]
 	for i, id := range l.ids {
 		d := ix.sp.exact(s.q, l.raw[i*ix.dims:(i+1)*ix.dims])
-		if s.top.admits(d, id) && (filter == nil || filter(id)) {
-			s.top.push(vindex.Result{ID: id, Distance: d})
+		if s.top.Admits(d, id) && (filter == nil || filter(id)) {
+			s.top.Push(vindex.Result{ID: id, Distance: d})
 		}
 	}
 	return len(l.ids)
@@ -254,13 +255,13 @@ func selectNearest(d []float32, n int, dst []int32) []int32 {
 func (ix *Index) zeroQuery(s *searchScratch, filter func(uint64) bool, dst []vindex.Result) []vindex.Result {
 	for li := 0; li <= ix.pendingList(); li++ {
 		for _, id := range ix.l[li].ids {
-			if s.top.admits(0, id) && (filter == nil || filter(id)) {
-				s.top.push(vindex.Result{ID: id})
+			if s.top.Admits(0, id) && (filter == nil || filter(id)) {
+				s.top.Push(vindex.Result{ID: id})
 			}
 		}
 	}
 	n := len(dst)
-	dst = s.top.drain(dst)
+	dst = s.top.Drain(dst)
 	nan := float32(math.NaN())
 	for i := n; i < len(dst); i++ {
 		dst[i].Distance = nan
