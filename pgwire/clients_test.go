@@ -58,6 +58,12 @@ func TestClientPsycopg2(t *testing.T) {
 	runClientScenario(t, "testdata/clients", debianPython, "psycopg2_scenario.py")
 }
 
+func TestClientSQLAlchemy(t *testing.T) {
+	requirePython(t, "psycopg2", "python3-psycopg2")
+	requirePython(t, "sqlalchemy", "python3-sqlalchemy")
+	runClientScenario(t, "testdata/clients", debianPython, "sqlalchemy_scenario.py")
+}
+
 // npmOnce installs the node scenario's locked dependencies once per test
 // binary (npm ci when node_modules is missing or older than the lock file).
 var npmOnce struct {

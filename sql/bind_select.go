@@ -37,6 +37,11 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 		}
 		return b.orderLimit(parent, node, sel)
 	}
+	if hasSelectListSRF(sel) && len(sel.GroupBy) == 0 && sel.Having == nil && !targetsAggregate(b, sel) {
+		if x := expandSelectListSRFs(sel); x != nil {
+			sel = x
+		}
+	}
 	var node planner.Node
 	var from *scope
 	var err error
