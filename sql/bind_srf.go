@@ -76,7 +76,9 @@ func expandSelectListSRFs(sel *tree.Select) *tree.Select {
 	}
 	pos := sel.Pos
 	num := func(s string) tree.Expr { return &tree.NumberLit{Pos: pos, Text: s} }
-	call := func(name string, args ...tree.Expr) tree.Expr { return &tree.FuncCall{Pos: pos, Name: name, Args: args} }
+	call := func(name string, args ...tree.Expr) tree.Expr {
+		return &tree.FuncCall{Pos: pos, Name: name, Args: args}
+	}
 	bin := func(op string, l, r tree.Expr) tree.Expr { return &tree.BinaryOp{Pos: pos, Op: op, Left: l, Right: r} }
 	idx := &tree.ColumnRef{Pos: pos, Table: srfAlias, Column: srfColumn}
 	upTo := func(n tree.Expr, v tree.Expr) tree.Expr {
