@@ -13,6 +13,10 @@
 //     tested against.
 //   - vindex/hnsw, vindex/ivfflat, vindex/ivfpq, vindex/annoy: ANN indexes
 //     (vindex/kmeans trains the IVF coarse quantizers).
+//   - Shared by annoy, ivfflat and ivfpq: vindex/space (metric preparation,
+//     ranking kernels per metric, reported distance, input checks),
+//     vindex/topk (the bounded top-k result heap), vindex/coarse (IVF
+//     centroid ranking, list assignment, probe order).
 //   - vindex/vindextest: RunSuite, the conformance suite each index type runs.
 //   - vindex/dataset: fvecs/ivecs readers, ground truth and Recall.
 //   - vindex/bench: the driver behind "vecgres bench".

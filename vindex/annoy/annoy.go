@@ -9,6 +9,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Options and defaults.
@@ -36,7 +37,7 @@ const FormatVersion = 1
 // vindex.Index.
 type Index struct {
 	dims           int
-	sp             space
+	sp             space.Space
 	nTrees         int
 	leafSize       int
 	buildThreshold int
@@ -70,10 +71,10 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 	if dims < 1 {
 		return nil, pgerr.Newf(pgerr.InvalidParameterValue, "annoy: dimensions must be positive, got %d", dims)
 	}
-	if !supported(m) {
+	if !m.Valid() {
 		return nil, pgerr.Newf(pgerr.FeatureNotSupported, "annoy: metric %v is not supported (use l2, ip, cosine or l1)", m)
 	}
-	ix := &Index{dims: dims, sp: space{metric: m}, nTrees: DefaultNTrees, leafSize: DefaultLeafSize,
+	ix := &Index{dims: dims, sp: space.Space{Metric: m}, nTrees: DefaultNTrees, leafSize: DefaultLeafSize,
 		buildThreshold: DefaultBuildThreshold, seed: DefaultSeed, loc: map[uint64]uint32{}, zeros: map[uint64]struct{}{}}
 	for k, v := range params {
 		var err error
@@ -115,7 +116,7 @@ func intOption(name, v string, lo, hi int) (int, error) {
 func (ix *Index) Dims() int { return ix.dims }
 
 // Metric returns the distance metric.
-func (ix *Index) Metric() vindex.Metric { return ix.sp.metric }
+func (ix *Index) Metric() vindex.Metric { return ix.sp.Metric }
 
 // NTrees returns the number of trees built.
 func (ix *Index) NTrees() int { return ix.nTrees }

@@ -1,8 +1,6 @@
 package annoy
 
-import (
-	"github.com/vecgres/vecgres/sql/pgerr"
-)
+import "github.com/vecgres/vecgres/vindex/space"
 
 // Add stores vecs (len(ids)*Dims() values) under ids, replacing ids already
 // present (the old slot becomes a tombstone). New vectors go to the buffer,
@@ -11,15 +9,8 @@ import (
 // over every live vector before returning. Errors (22000: wrong length,
 // NaN/Inf) leave the index unchanged.
 func (ix *Index) Add(ids []uint64, vecs []float32) error {
-	if len(vecs) != len(ids)*ix.dims {
-		n := len(vecs)
-		if len(ids) > 0 {
-			n /= len(ids)
-		}
-		return pgerr.Newf(pgerr.DataException, "expected %d dimensions, not %d", ix.dims, n)
-	}
-	if !checkFinite(vecs) {
-		return pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckAdd(ix.dims, len(ids), vecs); err != nil {
+		return err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -27,7 +18,7 @@ func (ix *Index) Add(ids []uint64, vecs []float32) error {
 		ix.forget(id)
 		s := len(ix.ids)
 		ix.vecs = append(ix.vecs, vecs[i*ix.dims:(i+1)*ix.dims]...)
-		if ix.sp.prepare(ix.vecs[s*ix.dims:], vecs[i*ix.dims:(i+1)*ix.dims]) {
+		if ix.sp.Prepare(ix.vecs[s*ix.dims:], vecs[i*ix.dims:(i+1)*ix.dims]) {
 			ix.vecs = ix.vecs[:s*ix.dims]
 			ix.zeros[id] = struct{}{}
 			continue

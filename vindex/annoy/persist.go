@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // File layout (little-endian), FormatVersion 1. Part of the file format:
@@ -48,7 +49,7 @@ func (ix *Index) Save(w io.Writer) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	f := &ix.f
-	h := header{Magic: magic, Version: FormatVersion, Dims: uint32(ix.dims), Metric: uint8(ix.sp.metric),
+	h := header{Magic: magic, Version: FormatVersion, Dims: uint32(ix.dims), Metric: uint8(ix.sp.Metric),
 		NTrees: uint32(ix.nTrees), LeafSize: uint32(ix.leafSize), BuildThreshold: uint32(ix.buildThreshold),
 		Seed: ix.seed, Builds: uint64(ix.builds), BuildNs: int64(ix.buildTime),
 		Slots: uint64(len(ix.ids)), Zeros: uint64(len(ix.zeros)), Built: uint64(f.built),
@@ -110,12 +111,12 @@ func load(r io.Reader) (*Index, error) {
 	}
 	m := vindex.Metric(h.Metric)
 	const lim = 1 << 34
-	if h.Dims == 0 || h.Dims > 1<<20 || !supported(m) || h.NTrees < MinNTrees || h.NTrees > MaxNTrees ||
+	if h.Dims == 0 || h.Dims > 1<<20 || !m.Valid() || h.NTrees < MinNTrees || h.NTrees > MaxNTrees ||
 		h.LeafSize < 2 || h.BuildThreshold < 1 || h.Slots > lim || h.Zeros > lim || h.Built > h.Slots ||
 		h.Nodes > lim || h.Leaves > lim || h.Items > lim || h.Roots > MaxNTrees {
 		return nil, fmt.Errorf("%w: bad header %+v", ErrFormat, h)
 	}
-	ix := &Index{dims: int(h.Dims), sp: space{metric: m}, nTrees: int(h.NTrees), leafSize: int(h.LeafSize),
+	ix := &Index{dims: int(h.Dims), sp: space.Space{Metric: m}, nTrees: int(h.NTrees), leafSize: int(h.LeafSize),
 		buildThreshold: int(h.BuildThreshold), seed: h.Seed, builds: int(h.Builds), buildTime: time.Duration(h.BuildNs),
 		loc: map[uint64]uint32{}, zeros: map[uint64]struct{}{}}
 	var err error
@@ -148,7 +149,7 @@ func load(r io.Reader) (*Index, error) {
 
 // restore rebuilds the id maps and validates every reference.
 func (ix *Index) restore(dead []uint8, zeros []uint64) error {
-	if !checkFinite(ix.vecs) {
+	if !space.Finite(ix.vecs) {
 		return errors.New("non-finite vector")
 	}
 	ix.dead = make([]bool, len(dead))

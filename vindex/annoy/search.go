@@ -3,9 +3,9 @@ package annoy
 import (
 	"math"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/distance"
+	"github.com/vecgres/vecgres/vindex/space"
 	"github.com/vecgres/vecgres/vindex/topk"
 )
 
@@ -56,11 +56,8 @@ func (ix *Index) getScratch() *searchScratch {
 // Safe for concurrent use.
 func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
 	dst = dst[:0]
-	if len(q) != ix.dims {
-		return dst, pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", ix.dims, len(q))
-	}
-	if !checkFinite(q) {
-		return dst, pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckQuery(ix.dims, q); err != nil {
+		return dst, err
 	}
 	if k <= 0 {
 		return dst, nil
@@ -77,7 +74,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
 	s.top.Reset(k)
-	if ix.sp.prepare(s.q, q) {
+	if ix.sp.Prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
 	work := 0
@@ -88,9 +85,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	ix.distances.Add(int64(work))
 	n := len(dst)
 	dst = s.top.Drain(dst)
-	for i := n; i < len(dst); i++ {
-		dst[i].Distance = ix.sp.report(dst[i].Distance)
-	}
+	ix.sp.ReportAll(dst[n:])
 	return dst, nil
 }
 
@@ -182,7 +177,7 @@ func (ix *Index) rank(s *searchScratch, from int, filter func(uint64) bool) int 
 		s.dists = make([]float32, len(cands), len(cands)+len(cands)/2)
 	}
 	dists := s.dists[:len(cands)]
-	ix.sp.gather(s.q, ix.vecs, ix.dims, cands, dists)
+	ix.sp.Gather(s.q, ix.vecs, ix.dims, cands, dists)
 	for i, slot := range cands {
 		if ix.dead[slot] {
 			continue
@@ -206,7 +201,7 @@ func (ix *Index) scanBuffer(s *searchScratch, filter func(uint64) bool) int {
 		s.dists = make([]float32, n)
 	}
 	dists := s.dists[:n]
-	ix.sp.batch(s.q, ix.vecs[lo*ix.dims:hi*ix.dims], ix.dims, dists)
+	ix.sp.Batch(s.q, ix.vecs[lo*ix.dims:hi*ix.dims], ix.dims, dists)
 	for i, dist := range dists {
 		slot := lo + i
 		if ix.dead[slot] {

@@ -12,8 +12,9 @@
 //	                           centroids        lists[c]: ids + vecs   top-k heap, Filter
 //
 // Files: ivfflat.go (Index, New, options), train.go, insert.go, search.go,
-// delete.go, persist.go, space.go (metric handling); results are collected by
-// vindex/topk.
+// delete.go, persist.go. Shared with the other indexes: metric handling in
+// vindex/space, centroid ranking and probe order in vindex/coarse, the
+// result heap in vindex/topk.
 //
 // # Untrained index
 //

@@ -3,7 +3,8 @@ package ivfflat
 import (
 	"time"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/vindex/coarse"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Add stores vecs (len(ids)*Dims() values) under ids; an id already present
@@ -12,11 +13,8 @@ import (
 // index on them. The whole batch is validated before anything is stored:
 // errors are 22000 (wrong length, NaN or Inf) and leave the index unchanged.
 func (ix *Index) Add(ids []uint64, vecs []float32) error {
-	if len(vecs) != len(ids)*ix.dims {
-		return pgerr.Newf(pgerr.DataException, "expected %d dimensions, not %d", ix.dims, dimsOf(len(vecs), len(ids)))
-	}
-	if !checkFinite(vecs) {
-		return pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckAdd(ix.dims, len(ids), vecs); err != nil {
+		return err
 	}
 	start := time.Now()
 	ix.mu.Lock()
@@ -27,7 +25,7 @@ func (ix *Index) Add(ids []uint64, vecs []float32) error {
 		if _, ok := ix.loc[id]; ok {
 			ix.removeLocked(id)
 		}
-		zero := ix.sp.prepare(prep, vecs[i*ix.dims:(i+1)*ix.dims])
+		zero := ix.sp.Prepare(prep, vecs[i*ix.dims:(i+1)*ix.dims])
 		target := ix.pendingList()
 		switch {
 		case zero:
@@ -45,27 +43,10 @@ func (ix *Index) Add(ids []uint64, vecs []float32) error {
 	return err
 }
 
-// dimsOf is the per-row length a caller's ragged batch suggests (for the
-// error message).
-func dimsOf(nvals, nids int) int {
-	if nids == 0 {
-		return nvals
-	}
-	return nvals / nids
-}
-
 // nearestList returns the list for a prepared vector. tmp (Dims() values)
 // is scratch. Caller holds mu; the index is trained.
 func (ix *Index) nearestList(v, tmp []float32) int {
-	v = ix.sp.assignVec(v, tmp)
-	best, bd := 0, float32(0)
-	for c := 0; c < ix.lists; c++ {
-		d := ix.sp.coarseOne(v, ix.centroids[c*ix.dims:(c+1)*ix.dims])
-		if c == 0 || d < bd {
-			best, bd = c, d
-		}
-	}
-	return best
+	return coarse.Nearest(ix.sp.Metric, v, tmp, ix.centroids, ix.dims)
 }
 
 // appendTo stores a prepared vector at the end of list li.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Options, as pgvector's ivfflat.h defines them.
@@ -32,7 +33,7 @@ const FormatVersion = 1
 // doc for the concurrency contract.
 type Index struct {
 	dims  int
-	sp    space
+	sp    space.Space
 	lists int
 	seed  uint64
 
@@ -71,10 +72,10 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 	if dims < 1 {
 		return nil, pgerr.Newf(pgerr.InvalidParameterValue, "ivfflat: dimensions must be positive, got %d", dims)
 	}
-	if !supported(m) {
+	if !m.Valid() {
 		return nil, pgerr.Newf(pgerr.FeatureNotSupported, "ivfflat: metric %d is not supported (use L2, inner product, cosine or L1)", m)
 	}
-	ix := &Index{dims: dims, sp: space{metric: m}, lists: DefaultLists, seed: DefaultSeed}
+	ix := &Index{dims: dims, sp: space.Space{Metric: m}, lists: DefaultLists, seed: DefaultSeed}
 	for k, v := range params {
 		switch k {
 		case "lists":
@@ -122,7 +123,7 @@ func intOption(name, v string, lo, hi int) (int, error) {
 func (ix *Index) Dims() int { return ix.dims }
 
 // Metric returns the distance metric.
-func (ix *Index) Metric() vindex.Metric { return ix.sp.metric }
+func (ix *Index) Metric() vindex.Metric { return ix.sp.Metric }
 
 // Lists returns the number of inverted lists.
 func (ix *Index) Lists() int { return ix.lists }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // File layout (little-endian), FormatVersion 1. Part of the file format:
@@ -38,7 +39,7 @@ func (ix *Index) Save(w io.Writer) error {
 	if ix.trained {
 		trained = 1
 	}
-	hdr := []any{magic, uint32(FormatVersion), uint32(ix.dims), uint8(ix.sp.metric), uint32(ix.lists),
+	hdr := []any{magic, uint32(FormatVersion), uint32(ix.dims), uint8(ix.sp.Metric), uint32(ix.lists),
 		ix.seed, trained, int64(ix.buildTime)}
 	for _, v := range hdr {
 		if err := binary.Write(bw, binary.LittleEndian, v); err != nil {
@@ -100,10 +101,10 @@ func load(r io.Reader) (*Index, error) {
 		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrFormat, h.Version, FormatVersion)
 	}
 	m := vindex.Metric(h.Metric)
-	if h.Dims == 0 || h.Dims > 1<<20 || h.Lists < MinLists || h.Lists > MaxLists || !supported(m) || h.Trained > 1 {
+	if h.Dims == 0 || h.Dims > 1<<20 || h.Lists < MinLists || h.Lists > MaxLists || !m.Valid() || h.Trained > 1 {
 		return nil, fmt.Errorf("%w: bad header %+v", ErrFormat, h)
 	}
-	ix := &Index{dims: int(h.Dims), sp: space{metric: m}, lists: int(h.Lists), seed: h.Seed}
+	ix := &Index{dims: int(h.Dims), sp: space.Space{Metric: m}, lists: int(h.Lists), seed: h.Seed}
 	ix.reset()
 	ix.buildTime = time.Duration(h.BuildNs)
 	if h.Trained == 1 {
@@ -129,7 +130,7 @@ func load(r io.Reader) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: list %d vectors: %v", ErrFormat, i, err)
 		}
-		if (i < ix.lists && !ix.trained && n > 0) || !checkFinite(vecs) {
+		if (i < ix.lists && !ix.trained && n > 0) || !space.Finite(vecs) {
 			return nil, fmt.Errorf("%w: list %d content inconsistent", ErrFormat, i)
 		}
 		ix.l[i] = list{ids: ids, vecs: vecs}

@@ -1,12 +1,11 @@
 package ivfflat
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/coarse"
+	"github.com/vecgres/vecgres/vindex/space"
 	"github.com/vecgres/vecgres/vindex/topk"
 )
 
@@ -47,11 +46,8 @@ func (ix *Index) getScratch() *searchScratch {
 // concurrent use.
 func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
 	dst = dst[:0]
-	if len(q) != ix.dims {
-		return dst, pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", ix.dims, len(q))
-	}
-	if !checkFinite(q) {
-		return dst, pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckQuery(ix.dims, q); err != nil {
+		return dst, err
 	}
 	if k <= 0 {
 		return dst, nil
@@ -68,7 +64,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
 	s.top.Reset(k)
-	if ix.sp.prepare(s.q, q) {
+	if ix.sp.Prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
 	examined := ix.scanList(ix.pendingList(), s, sp.Filter)
@@ -78,19 +74,17 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	ix.distances.Add(int64(examined))
 	n := len(dst)
 	dst = s.top.Drain(dst)
-	for i := n; i < len(dst); i++ {
-		dst[i].Distance = ix.sp.report(dst[i].Distance)
-	}
+	ix.sp.ReportAll(dst[n:])
 	return dst, nil
 }
 
 // probe ranks the centroids, scans the nearest sp.Probes lists, then widens
 // while fewer than k candidates passed. Returns distances computed.
 func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
-	ix.sp.coarse(s.q, ix.centroids, ix.dims, s.coarse)
+	coarse.Rank(ix.sp.Metric, s.q, ix.centroids, ix.dims, s.coarse)
 	examined := ix.lists
 	probes := min(sp.Probes, ix.lists)
-	s.order = selectNearest(s.coarse, probes, s.order[:0])
+	s.order = coarse.Select(s.coarse, probes, s.order[:0])
 	budgetLeft := func() bool { return sp.MaxCandidates <= 0 || examined < sp.MaxCandidates }
 	for i, li := range s.order {
 		if i > 0 && !budgetLeft() {
@@ -104,15 +98,8 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 	// Widening (rare path): order the remaining lists and keep scanning
 	// until k candidates passed the filter or the budget runs out.
 	probed := len(s.order)
-	for c := 0; c < ix.lists; c++ {
-		if !slices.Contains(s.order[:probed], int32(c)) {
-			s.order = append(s.order, int32(c))
-		}
-	}
+	s.order = coarse.AppendRest(s.order, s.coarse)
 	rest := s.order[probed:]
-	slices.SortFunc(rest, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(s.coarse[a], s.coarse[b]), cmp.Compare(a, b))
-	})
 	for _, li := range rest {
 		if s.top.Full() || !budgetLeft() {
 			break
@@ -120,54 +107,6 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		examined += ix.scanList(int(li), s, sp.Filter)
 	}
 	return examined
-}
-
-// selectNearest appends to dst the indices of the n smallest values of d,
-// in ascending order (ties by index), using a bounded max-heap:
-// O(len(d) log n) and no allocation when dst has capacity.
-func selectNearest(d []float32, n int, dst []int32) []int32 {
-	h := dst[:0]
-	less := func(a, b int32) bool { return d[a] < d[b] || (d[a] == d[b] && a < b) }
-	down := func(i, m int) {
-		for {
-			l := 2*i + 1
-			if l >= m {
-				return
-			}
-			if r := l + 1; r < m && less(h[l], h[r]) {
-				l = r
-			}
-			if !less(h[i], h[l]) {
-				return
-			}
-			h[i], h[l] = h[l], h[i]
-			i = l
-		}
-	}
-	for c := range d {
-		ci := int32(c)
-		if len(h) < n {
-			h = append(h, ci)
-			for i := len(h) - 1; i > 0; {
-				p := (i - 1) / 2
-				if !less(h[p], h[i]) {
-					break
-				}
-				h[i], h[p] = h[p], h[i]
-				i = p
-			}
-			continue
-		}
-		if less(ci, h[0]) {
-			h[0] = ci
-			down(0, len(h))
-		}
-	}
-	for end := len(h) - 1; end > 0; end-- {
-		h[0], h[end] = h[end], h[0]
-		down(0, end)
-	}
-	return h
 }
 
 // scanList computes the distance from the prepared query to every vector
@@ -182,7 +121,7 @@ func (ix *Index) scanList(li int, s *searchScratch, filter func(uint64) bool) in
 		s.dists = make([]float32, n)
 	}
 	d := s.dists[:n]
-	ix.sp.batch(s.q, l.vecs, ix.dims, d)
+	ix.sp.Batch(s.q, l.vecs, ix.dims, d)
 	for i, dist := range d {
 		id := l.ids[i]
 		if !s.top.Admits(dist, id) {

@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/vindex/coarse"
 	"github.com/vecgres/vecgres/vindex/kmeans"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Train learns the list centroids from sample (rows of Dims() values) with
@@ -22,8 +24,8 @@ func (ix *Index) Train(sample []float32) error {
 	if len(sample) == 0 {
 		return pgerr.New(pgerr.InvalidParameterValue, "ivfflat: cannot train on an empty sample")
 	}
-	if !checkFinite(sample) {
-		return pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckFinite(sample); err != nil {
+		return err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -39,7 +41,7 @@ func (ix *Index) trainLocked(sample []float32) error {
 	res, err := kmeans.Train(sample, ix.dims, kmeans.Config{
 		K:         ix.lists,
 		Seed:      ix.seed,
-		Spherical: ix.sp.spherical(),
+		Spherical: coarse.Spherical(ix.sp.Metric),
 		Progress:  ix.progress,
 	})
 	if err != nil {

@@ -3,10 +3,11 @@ package ivfpq
 import (
 	"time"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/coarse"
 	"github.com/vecgres/vecgres/vindex/distance"
 	"github.com/vecgres/vecgres/vindex/kmeans"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Add stores vecs (len(ids)*Dims() values) under ids, replacing ids already
@@ -15,15 +16,8 @@ import (
 // Add trains once it holds AutoTrainPerList*lists vectors. Errors (22000:
 // wrong length, NaN/Inf) leave the index unchanged.
 func (ix *Index) Add(ids []uint64, vecs []float32) error {
-	if len(vecs) != len(ids)*ix.dims {
-		n := len(vecs)
-		if len(ids) > 0 {
-			n /= len(ids)
-		}
-		return pgerr.Newf(pgerr.DataException, "expected %d dimensions, not %d", ix.dims, n)
-	}
-	if !checkFinite(vecs) {
-		return pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckAdd(ix.dims, len(ids), vecs); err != nil {
+		return err
 	}
 	start := time.Now()
 	ix.mu.Lock()
@@ -34,7 +28,7 @@ func (ix *Index) Add(ids []uint64, vecs []float32) error {
 			ix.removeLocked(id)
 		}
 		v := vecs[i*ix.dims : (i+1)*ix.dims]
-		zero := ix.sp.prepare(enc.x, v)
+		zero := ix.sp.Prepare(enc.x, v)
 		switch {
 		case zero:
 			ix.appendRaw(ix.zeroList(), id, enc.x)
@@ -84,7 +78,7 @@ func (ix *Index) insertTrained(enc *encoder, id uint64, x []float32) {
 	l.ids = append(l.ids, id)
 	l.codes = append(l.codes, enc.code...)
 	l.raw = append(l.raw, x...)
-	if ix.sp.metric == vindex.L2 {
+	if ix.sp.Metric == vindex.L2 {
 		// e = ‖r̂‖² + 2 c·r̂ (see the package doc).
 		e := distance.Dot(enc.dec, enc.dec) + 2*distance.Dot(cv, enc.dec)
 		l.extra = append(l.extra, e)
@@ -102,13 +96,5 @@ func (ix *Index) appendRaw(li int, id uint64, x []float32) {
 // nearestList returns the list for a prepared vector; tmp (Dims() values)
 // is scratch. Caller holds mu; the index is trained.
 func (ix *Index) nearestList(v, tmp []float32) int {
-	v = ix.sp.assignVec(v, tmp)
-	best, bd := 0, float32(0)
-	for c := 0; c < ix.lists; c++ {
-		d := ix.sp.coarseOne(v, ix.centroids[c*ix.dims:(c+1)*ix.dims])
-		if c == 0 || d < bd {
-			best, bd = c, d
-		}
-	}
-	return best
+	return coarse.Nearest(ix.sp.Metric, v, tmp, ix.centroids, ix.dims)
 }

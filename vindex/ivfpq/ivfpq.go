@@ -9,6 +9,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Options and defaults.
@@ -41,7 +42,7 @@ func DefaultM(dims int) int { return max(1, dims/8) }
 // for the concurrency contract.
 type Index struct {
 	dims, lists, m, nbits, ksub int
-	sp                          space
+	sp                          space.Space
 	seed                        uint64
 	subOff                      []int // m+1 sub-space boundaries
 
@@ -83,7 +84,7 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 	if !supported(m) {
 		return nil, pgerr.Newf(pgerr.FeatureNotSupported, "ivf_pq: metric %v is not supported (use l2, ip or cosine)", m)
 	}
-	ix := &Index{dims: dims, sp: space{metric: m}, lists: DefaultLists, m: DefaultM(dims), nbits: DefaultNBits, seed: DefaultSeed}
+	ix := &Index{dims: dims, sp: space.Space{Metric: m}, lists: DefaultLists, m: DefaultM(dims), nbits: DefaultNBits, seed: DefaultSeed}
 	for k, v := range params {
 		var err error
 		switch k {
@@ -108,6 +109,16 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 	ix.init()
 	ix.reset()
 	return ix, nil
+}
+
+// supported reports whether the index serves m (L1 does not decompose over
+// the inner-product lookup tables).
+func supported(m vindex.Metric) bool {
+	switch m {
+	case vindex.L2, vindex.InnerProduct, vindex.Cosine:
+		return true
+	}
+	return false
 }
 
 // init derives ksub and the sub-space boundaries from the options.
@@ -142,7 +153,7 @@ func intOption(name, v string, lo, hi int) (int, error) {
 func (ix *Index) Dims() int { return ix.dims }
 
 // Metric returns the distance metric.
-func (ix *Index) Metric() vindex.Metric { return ix.sp.metric }
+func (ix *Index) Metric() vindex.Metric { return ix.sp.Metric }
 
 // Lists, M and NBits return the index options.
 func (ix *Index) Lists() int { return ix.lists }

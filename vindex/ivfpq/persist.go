@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // File layout (little-endian), FormatVersion 1. Part of the file format:
@@ -44,7 +45,7 @@ func (ix *Index) Save(w io.Writer) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	h := header{Magic: magic, Version: FormatVersion, Dims: uint32(ix.dims), Metric: uint8(ix.sp.metric),
+	h := header{Magic: magic, Version: FormatVersion, Dims: uint32(ix.dims), Metric: uint8(ix.sp.Metric),
 		Lists: uint32(ix.lists), M: uint32(ix.m), NBits: uint8(ix.nbits), Seed: ix.seed, BuildNs: int64(ix.buildTime)}
 	if ix.trained {
 		h.Trained = 1
@@ -58,7 +59,7 @@ func (ix *Index) Save(w io.Writer) error {
 		parts = append(parts, uint64(len(l.ids)), l.ids)
 		if ix.codedList(i) {
 			parts = append(parts, l.codes)
-			if ix.sp.metric == vindex.L2 {
+			if ix.sp.Metric == vindex.L2 {
 				parts = append(parts, l.extra)
 			}
 		}
@@ -108,7 +109,7 @@ func load(r io.Reader) (*Index, error) {
 		h.M < 1 || h.M > h.Dims || h.NBits < MinNBits || h.NBits > MaxNBits || h.Trained > 1 {
 		return nil, fmt.Errorf("%w: bad header %+v", ErrFormat, h)
 	}
-	ix := &Index{dims: int(h.Dims), sp: space{metric: m}, lists: int(h.Lists), m: int(h.M), nbits: int(h.NBits), seed: h.Seed}
+	ix := &Index{dims: int(h.Dims), sp: space.Space{Metric: m}, lists: int(h.Lists), m: int(h.M), nbits: int(h.NBits), seed: h.Seed}
 	ix.init()
 	ix.reset()
 	ix.buildTime = time.Duration(h.BuildNs)
@@ -152,7 +153,7 @@ func (ix *Index) loadList(r io.Reader, i int) error {
 				return fmt.Errorf("code %d out of range for nbits %d", c, ix.nbits)
 			}
 		}
-		if ix.sp.metric == vindex.L2 {
+		if ix.sp.Metric == vindex.L2 {
 			if l.extra, err = readSlice[float32](r, int(n)); err != nil {
 				return err
 			}
@@ -161,7 +162,7 @@ func (ix *Index) loadList(r io.Reader, i int) error {
 	if l.raw, err = readSlice[float32](r, int(n)*ix.dims); err != nil {
 		return err
 	}
-	if !checkFinite(l.raw) {
+	if !space.Finite(l.raw) {
 		return errors.New("non-finite vector")
 	}
 	for j, id := range l.ids {

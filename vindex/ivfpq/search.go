@@ -1,13 +1,12 @@
 package ivfpq
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/coarse"
 	"github.com/vecgres/vecgres/vindex/distance"
+	"github.com/vecgres/vecgres/vindex/space"
 	"github.com/vecgres/vecgres/vindex/topk"
 )
 
@@ -46,11 +45,8 @@ func (ix *Index) getScratch() *searchScratch {
 // a wrong-length or non-finite query. Safe for concurrent use.
 func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
 	dst = dst[:0]
-	if len(q) != ix.dims {
-		return dst, pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", ix.dims, len(q))
-	}
-	if !checkFinite(q) {
-		return dst, pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckQuery(ix.dims, q); err != nil {
+		return dst, err
 	}
 	if k <= 0 {
 		return dst, nil
@@ -70,7 +66,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	s := ix.getScratch()
 	defer ix.scratch.Put(s)
 	s.top.Reset(k)
-	if ix.sp.prepare(s.q, q) {
+	if ix.sp.Prepare(s.q, q) {
 		return ix.zeroQuery(s, sp.Filter, dst), nil
 	}
 	examined := 0
@@ -83,18 +79,16 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	ix.distances.Add(int64(examined))
 	n := len(dst)
 	dst = s.top.Drain(dst)
-	for i := n; i < len(dst); i++ {
-		dst[i].Distance = ix.sp.report(dst[i].Distance)
-	}
+	ix.sp.ReportAll(dst[n:])
 	return dst, nil
 }
 
 // buildTable fills s.table with the per-query lookup table and s.coarse
 // with each list's base distance (see the package doc).
 func (ix *Index) buildTable(s *searchScratch) {
-	ix.sp.coarse(s.q, ix.centroids, ix.dims, s.coarse)
+	coarse.Rank(ix.sp.Metric, s.q, ix.centroids, ix.dims, s.coarse)
 	scale := float32(-1)
-	switch ix.sp.metric {
+	switch ix.sp.Metric {
 	case vindex.L2:
 		scale = -2
 	case vindex.Cosine:
@@ -119,7 +113,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 	ix.buildTable(s)
 	examined := ix.lists + ix.ksub
 	probes := min(sp.Probes, ix.lists)
-	s.order = selectNearest(s.coarse, probes, s.order[:0])
+	s.order = coarse.Select(s.coarse, probes, s.order[:0])
 	within := func() bool { return sp.MaxCandidates <= 0 || examined < sp.MaxCandidates }
 	for i, li := range s.order {
 		if i > 0 && !within() {
@@ -131,15 +125,8 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 		return examined
 	}
 	probed := len(s.order)
-	for c := 0; c < ix.lists; c++ {
-		if !slices.Contains(s.order[:probed], int32(c)) {
-			s.order = append(s.order, int32(c))
-		}
-	}
+	s.order = coarse.AppendRest(s.order, s.coarse)
 	rest := s.order[probed:]
-	slices.SortFunc(rest, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(s.coarse[a], s.coarse[b]), cmp.Compare(a, b))
-	})
 	for _, li := range rest {
 		if len(s.cands.h) >= s.top.K() || !within() {
 			break
@@ -183,7 +170,7 @@ func (ix *Index) rerank(s *searchScratch) int {
 	for _, c := range s.cands.h {
 		l := &ix.l[c.at>>32]
 		pos := int(uint32(c.at))
-		d := ix.sp.exact(s.q, l.raw[pos*ix.dims:(pos+1)*ix.dims])
+		d := ix.sp.Exact(s.q, l.raw[pos*ix.dims:(pos+1)*ix.dims])
 		if s.top.Admits(d, c.id) {
 			s.top.Push(vindex.Result{ID: c.id, Distance: d})
 		}
@@ -195,59 +182,12 @@ func (ix *Index) rerank(s *searchScratch) int {
 func (ix *Index) scanExact(li int, s *searchScratch, filter func(uint64) bool) int {
 	l := &ix.l[li]
 	for i, id := range l.ids {
-		d := ix.sp.exact(s.q, l.raw[i*ix.dims:(i+1)*ix.dims])
+		d := ix.sp.Exact(s.q, l.raw[i*ix.dims:(i+1)*ix.dims])
 		if s.top.Admits(d, id) && (filter == nil || filter(id)) {
 			s.top.Push(vindex.Result{ID: id, Distance: d})
 		}
 	}
 	return len(l.ids)
-}
-
-// selectNearest appends to dst the indices of the n smallest values of d in
-// ascending order (ties by index), with a bounded max-heap.
-func selectNearest(d []float32, n int, dst []int32) []int32 {
-	h := dst[:0]
-	less := func(a, b int32) bool { return d[a] < d[b] || (d[a] == d[b] && a < b) }
-	down := func(i, m int) {
-		for {
-			l := 2*i + 1
-			if l >= m {
-				return
-			}
-			if r := l + 1; r < m && less(h[l], h[r]) {
-				l = r
-			}
-			if !less(h[i], h[l]) {
-				return
-			}
-			h[i], h[l] = h[l], h[i]
-			i = l
-		}
-	}
-	for c := range d {
-		ci := int32(c)
-		if len(h) < n {
-			h = append(h, ci)
-			for i := len(h) - 1; i > 0; {
-				p := (i - 1) / 2
-				if !less(h[p], h[i]) {
-					break
-				}
-				h[i], h[p] = h[p], h[i]
-				i = p
-			}
-			continue
-		}
-		if less(ci, h[0]) {
-			h[0] = ci
-			down(0, len(h))
-		}
-	}
-	for end := len(h) - 1; end > 0; end-- {
-		h[0], h[end] = h[end], h[0]
-		down(0, end)
-	}
-	return h
 }
 
 // zeroQuery answers a cosine zero query: the k smallest ids that pass the

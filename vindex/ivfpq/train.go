@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/vindex/coarse"
 	"github.com/vecgres/vecgres/vindex/kmeans"
+	"github.com/vecgres/vecgres/vindex/space"
 )
 
 // Train learns the coarse centroids and the PQ codebooks from sample (rows
@@ -21,8 +23,8 @@ func (ix *Index) Train(sample []float32) error {
 	if len(sample) == 0 {
 		return pgerr.New(pgerr.InvalidParameterValue, "ivf_pq: cannot train on an empty sample")
 	}
-	if !checkFinite(sample) {
-		return pgerr.New(pgerr.DataException, "NaN or infinity not allowed in vector")
+	if err := space.CheckFinite(sample); err != nil {
+		return err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -32,13 +34,13 @@ func (ix *Index) Train(sample []float32) error {
 // trainLocked trains and re-encodes. Caller holds mu exclusively.
 func (ix *Index) trainLocked(sample []float32) error {
 	start := time.Now()
-	coarse, err := kmeans.Train(sample, ix.dims, kmeans.Config{
-		K: ix.lists, Seed: ix.seed, Spherical: ix.sp.spherical(), Progress: ix.progress,
+	cq, err := kmeans.Train(sample, ix.dims, kmeans.Config{
+		K: ix.lists, Seed: ix.seed, Spherical: coarse.Spherical(ix.sp.Metric), Progress: ix.progress,
 	})
 	if err != nil {
 		return fmt.Errorf("ivf_pq: training %d lists: %w", ix.lists, err)
 	}
-	ix.centroids = coarse.Centroids
+	ix.centroids = cq.Centroids
 	resid := ix.residualSample(sample)
 	ix.codebooks = make([]float32, ix.ksub*ix.dims)
 	ns := len(resid) / ix.dims
@@ -76,7 +78,7 @@ func (ix *Index) residualSample(sample []float32) []float32 {
 	for r := 0; r < ns; r++ {
 		src := int(int64(r) * int64(n) / int64(ns))
 		x := out[r*ix.dims : (r+1)*ix.dims]
-		ix.sp.prepare(x, sample[src*ix.dims:(src+1)*ix.dims])
+		ix.sp.Prepare(x, sample[src*ix.dims:(src+1)*ix.dims])
 		c := ix.nearestList(x, tmp[:ix.dims])
 		cv := ix.centroids[c*ix.dims : (c+1)*ix.dims]
 		for i := range x {
