@@ -102,3 +102,21 @@ func TestClientNode(t *testing.T) {
 	}
 	runClientScenario(t, dir, node, "scenario.js")
 }
+
+// pgjdbc is Debian's libpostgresql-jdbc-java.
+const pgjdbcJar = "/usr/share/java/postgresql.jar"
+
+func TestClientJDBC(t *testing.T) {
+	java, err := exec.LookPath("java")
+	if err != nil {
+		t.Fatalf("java not found (apt-get install default-jdk-headless): %v", err)
+	}
+	if _, err := exec.LookPath("javac"); err != nil {
+		t.Fatalf("javac not found; the scenario is compiled at run time (apt-get install default-jdk-headless): %v", err)
+	}
+	if _, err := os.Stat(pgjdbcJar); err != nil {
+		t.Fatalf("%s not found (apt-get install libpostgresql-jdbc-java): %v", pgjdbcJar, err)
+	}
+	// Source-file mode: java compiles Scenario.java in memory, nothing is written.
+	runClientScenario(t, filepath.Join("testdata", "clients", "jdbc"), java, "-cp", pgjdbcJar, "Scenario.java")
+}
