@@ -1,14 +1,13 @@
 package annoy
 
 import (
-	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/reloption"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -80,36 +79,21 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 		var err error
 		switch k {
 		case "n_trees":
-			ix.nTrees, err = intOption(k, v, MinNTrees, MaxNTrees)
+			ix.nTrees, err = reloption.Int(k, v, MinNTrees, MaxNTrees)
 		case "leaf_size":
-			ix.leafSize, err = intOption(k, v, 2, 1024)
+			ix.leafSize, err = reloption.Int(k, v, 2, 1024)
 		case "build_threshold":
-			ix.buildThreshold, err = intOption(k, v, 1, 1e9)
+			ix.buildThreshold, err = reloption.Int(k, v, 1, 1e9)
 		case "seed":
-			ix.seed, err = strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				err = pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", k, v)
-			}
+			ix.seed, err = reloption.Uint64(k, v)
 		default:
-			err = pgerr.Newf(pgerr.InvalidParameterValue, "unrecognized parameter %q", k)
+			err = reloption.Unrecognized(k)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	return ix, nil
-}
-
-func intOption(name, v string, lo, hi int) (int, error) {
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", name, v)
-	}
-	if n < int64(lo) || n > int64(hi) {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "value %d out of bounds for option %q", n, name).
-			WithDetail(fmt.Sprintf("Valid values are between \"%d\" and \"%d\".", lo, hi))
-	}
-	return int(n), nil
 }
 
 // Dims returns the vector dimensions.

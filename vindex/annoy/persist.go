@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/binread"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -125,16 +126,16 @@ func load(r io.Reader) (*Index, error) {
 	f := &ix.f
 	f.built = int(h.Built)
 	steps := []func() error{
-		func() (e error) { ix.ids, e = readSlice[uint64](r, int(h.Slots)); return },
-		func() (e error) { dead, e = readSlice[uint8](r, int(h.Slots)); return },
-		func() (e error) { ix.vecs, e = readSlice[float32](r, int(h.Slots)*ix.dims); return },
-		func() (e error) { zeros, e = readSlice[uint64](r, int(h.Zeros)); return },
-		func() (e error) { f.planes, e = readSlice[float32](r, int(h.Nodes)*ix.dims); return },
-		func() (e error) { f.offsets, e = readSlice[float32](r, int(h.Nodes)); return },
-		func() (e error) { f.child, e = readSlice[int32](r, 2*int(h.Nodes)); return },
-		func() (e error) { f.leafStart, e = readSlice[int32](r, int(h.Leaves)+1); return },
-		func() (e error) { f.leafItems, e = readSlice[uint32](r, int(h.Items)); return },
-		func() (e error) { f.roots, e = readSlice[int32](r, int(h.Roots)); return },
+		func() (e error) { ix.ids, e = binread.Slice[uint64](r, int(h.Slots)); return },
+		func() (e error) { dead, e = binread.Slice[uint8](r, int(h.Slots)); return },
+		func() (e error) { ix.vecs, e = binread.Slice[float32](r, int(h.Slots)*ix.dims); return },
+		func() (e error) { zeros, e = binread.Slice[uint64](r, int(h.Zeros)); return },
+		func() (e error) { f.planes, e = binread.Slice[float32](r, int(h.Nodes)*ix.dims); return },
+		func() (e error) { f.offsets, e = binread.Slice[float32](r, int(h.Nodes)); return },
+		func() (e error) { f.child, e = binread.Slice[int32](r, 2*int(h.Nodes)); return },
+		func() (e error) { f.leafStart, e = binread.Slice[int32](r, int(h.Leaves)+1); return },
+		func() (e error) { f.leafItems, e = binread.Slice[uint32](r, int(h.Items)); return },
+		func() (e error) { f.roots, e = binread.Slice[int32](r, int(h.Roots)); return },
 	}
 	for _, step := range steps {
 		if err = step(); err != nil {
@@ -197,19 +198,4 @@ func (ix *Index) restore(dead []uint8, zeros []uint64) error {
 		}
 	}
 	return nil
-}
-
-// readSlice reads n values in bounded chunks, so a corrupt count fails at
-// EOF instead of allocating first.
-func readSlice[T float32 | uint64 | uint8 | int32 | uint32](r io.Reader, n int) ([]T, error) {
-	const chunk = 1 << 16
-	out := make([]T, 0, min(n, chunk))
-	for len(out) < n {
-		c := min(n-len(out), chunk)
-		out = append(out, make([]T, c)...)
-		if err := binary.Read(r, binary.LittleEndian, out[len(out)-c:]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

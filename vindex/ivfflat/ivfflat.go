@@ -1,14 +1,13 @@
 package ivfflat
 
 import (
-	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/reloption"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -79,19 +78,19 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 	for k, v := range params {
 		switch k {
 		case "lists":
-			n, err := intOption(k, v, MinLists, MaxLists)
+			n, err := reloption.Int(k, v, MinLists, MaxLists)
 			if err != nil {
 				return nil, err
 			}
 			ix.lists = n
 		case "seed":
-			s, err := strconv.ParseUint(v, 10, 64)
+			s, err := reloption.Uint64(k, v)
 			if err != nil {
-				return nil, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", k, v)
+				return nil, err
 			}
 			ix.seed = s
 		default:
-			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "unrecognized parameter %q", k)
+			return nil, reloption.Unrecognized(k)
 		}
 	}
 	ix.reset()
@@ -104,19 +103,6 @@ func (ix *Index) reset() {
 	ix.centroids = nil
 	ix.l = make([]list, ix.lists+2)
 	ix.loc = make(map[uint64]uint64)
-}
-
-// intOption parses an integer index option with Postgres's messages.
-func intOption(name, v string, lo, hi int) (int, error) {
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", name, v)
-	}
-	if n < int64(lo) || n > int64(hi) {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "value %d out of bounds for option %q", n, name).
-			WithDetail(fmt.Sprintf("Valid values are between \"%d\" and \"%d\".", lo, hi))
-	}
-	return int(n), nil
 }
 
 // Dims returns the vector dimensions.

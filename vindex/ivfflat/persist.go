@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/binread"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -108,7 +109,7 @@ func load(r io.Reader) (*Index, error) {
 	ix.reset()
 	ix.buildTime = time.Duration(h.BuildNs)
 	if h.Trained == 1 {
-		c, err := readFloats(r, ix.lists*ix.dims)
+		c, err := binread.Slice[float32](r, ix.lists*ix.dims)
 		if err != nil {
 			return nil, fmt.Errorf("%w: centroids: %v", ErrFormat, err)
 		}
@@ -122,11 +123,11 @@ func load(r io.Reader) (*Index, error) {
 		if n > 1<<40/uint64(ix.dims) {
 			return nil, fmt.Errorf("%w: list %d claims %d vectors", ErrFormat, i, n)
 		}
-		ids, err := readUint64s(r, int(n))
+		ids, err := binread.Slice[uint64](r, int(n))
 		if err != nil {
 			return nil, fmt.Errorf("%w: list %d ids: %v", ErrFormat, i, err)
 		}
-		vecs, err := readFloats(r, int(n)*ix.dims)
+		vecs, err := binread.Slice[float32](r, int(n)*ix.dims)
 		if err != nil {
 			return nil, fmt.Errorf("%w: list %d vectors: %v", ErrFormat, i, err)
 		}
@@ -142,32 +143,4 @@ func load(r io.Reader) (*Index, error) {
 		}
 	}
 	return ix, nil
-}
-
-// readChunk bounds each allocation, so a corrupt count fails at EOF
-// instead of allocating terabytes first.
-const readChunk = 1 << 16
-
-func readFloats(r io.Reader, n int) ([]float32, error) {
-	out := make([]float32, 0, min(n, readChunk))
-	for len(out) < n {
-		c := min(n-len(out), readChunk)
-		out = append(out, make([]float32, c)...)
-		if err := binary.Read(r, binary.LittleEndian, out[len(out)-c:]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func readUint64s(r io.Reader, n int) ([]uint64, error) {
-	out := make([]uint64, 0, min(n, readChunk))
-	for len(out) < n {
-		c := min(n-len(out), readChunk)
-		out = append(out, make([]uint64, c)...)
-		if err := binary.Read(r, binary.LittleEndian, out[len(out)-c:]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }

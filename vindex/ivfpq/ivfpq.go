@@ -1,14 +1,13 @@
 package ivfpq
 
 import (
-	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/reloption"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -89,18 +88,15 @@ func New(dims int, m vindex.Metric, params map[string]string) (*Index, error) {
 		var err error
 		switch k {
 		case "lists":
-			ix.lists, err = intOption(k, v, MinLists, MaxLists)
+			ix.lists, err = reloption.Int(k, v, MinLists, MaxLists)
 		case "m":
-			ix.m, err = intOption(k, v, 1, dims)
+			ix.m, err = reloption.Int(k, v, 1, dims)
 		case "nbits":
-			ix.nbits, err = intOption(k, v, MinNBits, MaxNBits)
+			ix.nbits, err = reloption.Int(k, v, MinNBits, MaxNBits)
 		case "seed":
-			ix.seed, err = strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				err = pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", k, v)
-			}
+			ix.seed, err = reloption.Uint64(k, v)
 		default:
-			err = pgerr.Newf(pgerr.InvalidParameterValue, "unrecognized parameter %q", k)
+			err = reloption.Unrecognized(k)
 		}
 		if err != nil {
 			return nil, err
@@ -135,18 +131,6 @@ func (ix *Index) reset() {
 	ix.centroids, ix.codebooks = nil, nil
 	ix.l = make([]list, ix.lists+2)
 	ix.loc = make(map[uint64]uint64)
-}
-
-func intOption(name, v string, lo, hi int) (int, error) {
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", name, v)
-	}
-	if n < int64(lo) || n > int64(hi) {
-		return 0, pgerr.Newf(pgerr.InvalidParameterValue, "value %d out of bounds for option %q", n, name).
-			WithDetail(fmt.Sprintf("Valid values are between \"%d\" and \"%d\".", lo, hi))
-	}
-	return int(n), nil
 }
 
 // Dims returns the vector dimensions.

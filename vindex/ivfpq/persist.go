@@ -10,6 +10,7 @@ import (
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/binread"
 	"github.com/vecgres/vecgres/vindex/space"
 )
 
@@ -116,10 +117,10 @@ func load(r io.Reader) (*Index, error) {
 	var err error
 	if h.Trained == 1 {
 		ix.trained = true
-		if ix.centroids, err = readSlice[float32](r, ix.lists*ix.dims); err != nil {
+		if ix.centroids, err = binread.Slice[float32](r, ix.lists*ix.dims); err != nil {
 			return nil, fmt.Errorf("%w: centroids: %v", ErrFormat, err)
 		}
-		if ix.codebooks, err = readSlice[float32](r, ix.ksub*ix.dims); err != nil {
+		if ix.codebooks, err = binread.Slice[float32](r, ix.ksub*ix.dims); err != nil {
 			return nil, fmt.Errorf("%w: codebooks: %v", ErrFormat, err)
 		}
 	}
@@ -141,11 +142,11 @@ func (ix *Index) loadList(r io.Reader, i int) error {
 	}
 	l := &ix.l[i]
 	var err error
-	if l.ids, err = readSlice[uint64](r, int(n)); err != nil {
+	if l.ids, err = binread.Slice[uint64](r, int(n)); err != nil {
 		return err
 	}
 	if ix.codedList(i) {
-		if l.codes, err = readSlice[uint8](r, int(n)*ix.m); err != nil {
+		if l.codes, err = binread.Slice[uint8](r, int(n)*ix.m); err != nil {
 			return err
 		}
 		for _, c := range l.codes {
@@ -154,12 +155,12 @@ func (ix *Index) loadList(r io.Reader, i int) error {
 			}
 		}
 		if ix.sp.Metric == vindex.L2 {
-			if l.extra, err = readSlice[float32](r, int(n)); err != nil {
+			if l.extra, err = binread.Slice[float32](r, int(n)); err != nil {
 				return err
 			}
 		}
 	}
-	if l.raw, err = readSlice[float32](r, int(n)*ix.dims); err != nil {
+	if l.raw, err = binread.Slice[float32](r, int(n)*ix.dims); err != nil {
 		return err
 	}
 	if !space.Finite(l.raw) {
@@ -172,19 +173,4 @@ func (ix *Index) loadList(r io.Reader, i int) error {
 		ix.loc[id] = uint64(i)<<32 | uint64(j)
 	}
 	return nil
-}
-
-// readSlice reads n values in bounded chunks, so a corrupt count fails at
-// EOF instead of allocating first.
-func readSlice[T float32 | uint64 | uint8](r io.Reader, n int) ([]T, error) {
-	const chunk = 1 << 16
-	out := make([]T, 0, min(n, chunk))
-	for len(out) < n {
-		c := min(n-len(out), chunk)
-		out = append(out, make([]T, c)...)
-		if err := binary.Read(r, binary.LittleEndian, out[len(out)-c:]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
