@@ -219,13 +219,14 @@ func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOptio
 			return nil, pgerr.New(pgerr.InvalidParameterValue, "ef_construction must be greater than or equal to 2 * m")
 		}
 	}
+	// NB: only the options the user gave are stored, as PostgreSQL keeps
+	// them in reloptions; the index type applies its own defaults (the
+	// same values as the defaults listed above).
 	var out []storage.IndexOption
 	for _, sp := range specs {
-		v := sp.def
 		if x, ok := vals[sp.name]; ok {
-			v = x
+			out = append(out, storage.IndexOption{Name: sp.name, Value: strconv.Itoa(x)})
 		}
-		out = append(out, storage.IndexOption{Name: sp.name, Value: strconv.Itoa(v)})
 	}
 	return out, nil
 }
