@@ -8,6 +8,7 @@ import (
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/dataset"
 	"github.com/vecgres/vecgres/vindex/flat"
+	"github.com/vecgres/vecgres/vindex/vindextest"
 )
 
 // BenchmarkVsFlat measures ANNOY and the flat exact scan on siftsmall in
@@ -17,13 +18,9 @@ import (
 //
 //	go test ./vindex/annoy -run '^$' -bench VsFlat -benchtime 30x -count 3
 func BenchmarkVsFlat(b *testing.B) {
-	ds := openData(b, "siftsmall", "l2")
+	ds := vindextest.SharedDataset(b, "siftsmall", "l2")
 	fl := flat.New(ds.Dims, vindex.L2)
-	ids := make([]uint64, ds.N)
-	for i := range ids {
-		ids[i] = uint64(i)
-	}
-	if err := fl.Add(ids, ds.Base); err != nil {
+	if err := fl.Add(vindextest.SeqIDs(0, ds.N), ds.Base); err != nil {
 		b.Fatal(err)
 	}
 	for _, tc := range []struct {

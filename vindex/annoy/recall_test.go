@@ -7,30 +7,15 @@ import (
 
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/dataset"
+	"github.com/vecgres/vecgres/vindex/vindextest"
 )
-
-func openData(t testing.TB, name, metric string) *dataset.Dataset {
-	dir, err := dataset.SharedDir(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := dataset.Open(dir, metric)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds
-}
 
 func buildFrom(t testing.TB, ds *dataset.Dataset, params map[string]string) *Index {
 	ix, err := New(ds.Dims, ds.Metric, params)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]uint64, ds.N)
-	for i := range ids {
-		ids[i] = uint64(i)
-	}
-	if err := ix.Add(ids, ds.Base); err != nil {
+	if err := ix.Add(vindextest.SeqIDs(0, ds.N), ds.Base); err != nil {
 		t.Fatal(err)
 	}
 	return ix
@@ -68,7 +53,7 @@ func TestRecallSiftsmall(t *testing.T) {
 		{"cosine", 0, 0.9},
 	} {
 		t.Run(fmt.Sprintf("%s/search_k=%d", tc.metric, tc.searchK), func(t *testing.T) {
-			ds := openData(t, "siftsmall", tc.metric)
+			ds := vindextest.SharedDataset(t, "siftsmall", tc.metric)
 			ix := buildFrom(t, ds, nil)
 			if fi := ix.Forest(); fi.Built != ds.N || fi.Buffered != 0 || fi.MaxLeaf > DefaultLeafSize {
 				t.Fatalf("forest after bulk add: %+v", fi)
@@ -87,7 +72,7 @@ func TestRecallSiftsmall(t *testing.T) {
 //
 //	go test ./vindex/annoy -run '^$' -bench Search -benchtime 3000x
 func BenchmarkSearch(b *testing.B) {
-	ds := openData(b, "siftsmall", "l2")
+	ds := vindextest.SharedDataset(b, "siftsmall", "l2")
 	for _, trees := range []string{"10", "20", "40"} {
 		ix := buildFrom(b, ds, map[string]string{"n_trees": trees})
 		for _, sk := range []int{500, 1000, 2000, 4000} {

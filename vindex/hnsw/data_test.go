@@ -4,7 +4,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vecgres/vecgres/vindex/dataset"
+	"github.com/vecgres/vecgres/vindex/vindextest"
 )
 
 // dataset is an ANN benchmark set from ../shared/data, read through
@@ -32,14 +32,7 @@ func loadDataset(t testing.TB, name, metric string) *testData {
 	if d, ok := dataCache.Load(key); ok {
 		return d.(*testData)
 	}
-	dir, err := dataset.SharedDir(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds, err := dataset.Open(dir, metric)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds := vindextest.SharedDataset(t, name, metric)
 	d := &testData{dims: ds.Dims, base: ds.Base, queries: ds.Queries}
 	for i := 0; i < ds.NQ; i++ {
 		d.gt = append(d.gt, ds.TruthRow(i))

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/dataset"
+	"github.com/vecgres/vecgres/vindex/vindextest"
 )
 
 // BenchmarkSearch sweeps probes on the shared datasets (one goroutine) and
@@ -21,7 +23,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"fashion-mnist-784", "100", []int{1, 2, 4, 6, 8}},
 		{"fashion-mnist-784", "300", []int{4, 8, 12, 16}},
 	} {
-		ds := loadDataset(b, cfg.data, "l2")
+		ds := vindextest.SharedDataset(b, cfg.data, "l2")
 		ix := buildFrom(b, ds, vindex.L2, map[string]string{"lists": cfg.lists})
 		for _, p := range cfg.probes {
 			b.Run(fmt.Sprintf("%s/lists=%s/probes=%d", cfg.data, cfg.lists, p), func(b *testing.B) {
@@ -31,18 +33,13 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-func benchQueries(b *testing.B, ix vindex.Index, ds *dataset, p *vindex.SearchParams) {
-	nq := len(ds.queries) / ds.dims
+func benchQueries(b *testing.B, ix vindex.Index, ds *dataset.Dataset, p *vindex.SearchParams) {
+	nq := ds.NQ
 	var sum float64
 	res := make([]vindex.Result, 0, 10)
-	got := make([]uint64, 0, 10)
 	for q := 0; q < nq; q++ {
-		res, _ = ix.Search(ds.queries[q*ds.dims:(q+1)*ds.dims], 10, p, res)
-		got = got[:0]
-		for _, r := range res {
-			got = append(got, r.ID)
-		}
-		sum += recallAt(10, got, ds.gt[q])
+		res, _ = ix.Search(ds.Query(q), 10, p, res)
+		sum += dataset.Recall(res, ds.TruthRow(q), 10)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -50,7 +47,7 @@ func benchQueries(b *testing.B, ix vindex.Index, ds *dataset, p *vindex.SearchPa
 	for b.Loop() {
 		q := i % nq
 		i++
-		res, _ = ix.Search(ds.queries[q*ds.dims:(q+1)*ds.dims], 10, p, res)
+		res, _ = ix.Search(ds.Query(q), 10, p, res)
 	}
 	b.ReportMetric(sum/float64(nq), "recall@10")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "qps")
