@@ -3,7 +3,6 @@ package builtin
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/types"
@@ -34,7 +33,7 @@ func (l *Library) addJSONBuild() {
 				if i > 0 {
 					buf = append(buf, ", "...)
 				}
-				buf = appendJSONQuoted(buf, keyText(ctx, i, a[i]))
+				buf = types.AppendJSONString(buf, keyText(ctx, i, a[i]))
 				buf = append(buf, " : "...)
 				buf = appendJSONDatum(ctx, buf, params[i+1], a[i+1])
 			}
@@ -81,7 +80,7 @@ func appendJSONDatum(ctx *Ctx, buf []byte, t types.T, d types.Datum) []byte {
 	case types.Float4, types.Float8, types.Numeric:
 		s := types.FormatText(t, d, opts)
 		if d.K == types.KindFloat && (math.IsInf(d.F, 0) || math.IsNaN(d.F)) || s == "NaN" || s == "Infinity" || s == "-Infinity" {
-			return appendJSONQuoted(buf, s)
+			return types.AppendJSONString(buf, s)
 		}
 		return append(buf, s...)
 	case types.Json, types.Jsonb:
@@ -98,45 +97,7 @@ func appendJSONDatum(ctx *Ctx, buf []byte, t types.T, d types.Datum) []byte {
 		return append(buf, ']')
 	}
 	if d.K == types.KindString && t.IsStringLike() {
-		return appendJSONQuoted(buf, d.S)
+		return types.AppendJSONString(buf, d.S)
 	}
-	return appendJSONQuoted(buf, types.FormatText(t, d, opts))
-}
-
-// appendJSONQuoted appends s as a JSON string literal, escaped as
-// PostgreSQL's escape_json does.
-func appendJSONQuoted(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch c {
-		case '"':
-			buf = append(buf, `\"`...)
-		case '\\':
-			buf = append(buf, `\\`...)
-		case '\b':
-			buf = append(buf, `\b`...)
-		case '\f':
-			buf = append(buf, `\f`...)
-		case '\n':
-			buf = append(buf, `\n`...)
-		case '\r':
-			buf = append(buf, `\r`...)
-		case '\t':
-			buf = append(buf, `\t`...)
-		default:
-			if c < 0x20 {
-				buf = append(buf, `\u00`...)
-				buf = append(buf, hex[c>>4], hex[c&15])
-				break
-			}
-			_, n := utf8.DecodeRuneInString(s[i:])
-			buf = append(buf, s[i:i+n]...)
-			i += n
-			continue
-		}
-		i++
-	}
-	return append(buf, '"')
+	return types.AppendJSONString(buf, types.FormatText(t, d, opts))
 }

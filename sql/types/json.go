@@ -108,7 +108,7 @@ func appendJSONB(buf []byte, v any) []byte {
 		}
 		return appendNumericText(buf, d.Dec)
 	case string:
-		return appendJSONString(buf, tv)
+		return AppendJSONString(buf, tv)
 	case []any:
 		buf = append(buf, '[')
 		for i, e := range tv {
@@ -124,7 +124,7 @@ func appendJSONB(buf []byte, v any) []byte {
 			if i > 0 {
 				buf = append(buf, ", "...)
 			}
-			buf = appendJSONString(buf, k)
+			buf = AppendJSONString(buf, k)
 			buf = append(buf, ": "...)
 			buf = appendJSONB(buf, tv.vals[k])
 		}
@@ -134,7 +134,7 @@ func appendJSONB(buf []byte, v any) []byte {
 }
 
 // appendJSONString quotes s as PostgreSQL's escape_json.
-func appendJSONString(buf []byte, s string) []byte {
+func AppendJSONString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
 		c := s[i]

@@ -266,7 +266,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 				}
 			}
 			// Corrupt inputs fail with XX001, never panic.
-			for _, bad := range [][]byte{nil, raw[:7], raw[:40], raw[:len(raw)-1], append([]byte("XXXXXXXX"), raw[8:]...)} {
+			for _, bad := range [][]byte{nil, raw[:7], raw[:40], raw[:len(raw)-1], append([]byte("NOTMAGIC"), raw[8:]...)} {
 				if _, err := Load(bytes.NewReader(bad)); pgerr.CodeOf(err) != pgerr.DataCorrupted || !errors.Is(err, ErrFormat) {
 					t.Fatalf("Load of %d corrupt bytes: %v", len(bad), err)
 				}
