@@ -197,7 +197,8 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 				continue
 			}
 			// NB: fetch returns a fresh row or an immutable mirror row.
-			best.offer(a.distance(q, row), int64(id), row, false)
+			d, class := a.distance(q, row)
+			best.offer(d, class, int64(id), row, false)
 		}
 		err = it.Err()
 		it.Close()
@@ -411,18 +412,18 @@ func (a *AnnScan) scanExact(ctx *Ctx, q []float32, k int) error {
 				continue
 			}
 		}
-		d := math.Inf(1)
+		d, class := 0.0, distNumber
 		if q != nil {
-			d = a.distance(q, row)
+			d, class = a.distance(q, row)
 		}
-		best.offer(d, seq, row, true) // the scan reuses its row buffer
+		best.offer(d, class, seq, row, true) // the scan reuses its row buffer
 	}
 	a.out = best.rows()
 	return nil
 }
 
-// metricDistance computes the distance the SQL operator reports (NaN, as
-// for a zero vector under cosine, sorts last).
+// metricDistance computes the distance the SQL operator reports (NaN for a
+// zero vector under cosine).
 func metricDistance(m vindex.Metric, q, v []float32) float64 {
 	var d float64
 	switch m {
@@ -435,20 +436,32 @@ func metricDistance(m vindex.Metric, q, v []float32) float64 {
 	case vindex.L1:
 		d = float64(distance.L1(q, v))
 	}
-	if math.IsNaN(d) {
-		return math.Inf(1)
-	}
 	return d
 }
 
+// distClass orders what is not a number among distances the way
+// PostgreSQL's ORDER BY ... ASC does: every number (+Infinity included),
+// then NaN, then NULL (a row whose vector is NULL).
+type distClass uint8
+
+const (
+	distNumber distClass = iota
+	distNaN
+	distNull
+)
+
 type annItem struct {
-	d   float64
-	seq int64
-	row []types.Datum
+	d     float64
+	class distClass
+	seq   int64
+	row   []types.Datum
 }
 
 func (x *annItem) less(y *annItem) bool {
-	if x.d != y.d {
+	if x.class != y.class {
+		return x.class < y.class
+	}
+	if x.class == distNumber && x.d != y.d {
 		return x.d < y.d
 	}
 	return x.seq < y.seq
@@ -490,21 +503,26 @@ func (a *AnnScan) mirrorExact(q []float32, k int, pred func([]types.Datum) bool)
 	// on the mirror's internal order; mirror rows are immutable.
 	a.vecs.scanMirror(a.mirror, func(id uint64, row []types.Datum) {
 		if pred(row) {
-			best.offer(a.distance(q, row), int64(id), row, false)
+			d, class := a.distance(q, row)
+			best.offer(d, class, int64(id), row, false)
 		}
 	})
 	a.out = best.rows()
 }
 
-// distance is the query's distance to the row's vector (+Inf for NULL,
-// which sorts last as PostgreSQL orders NULL distances).
-func (a *AnnScan) distance(q []float32, row []types.Datum) float64 {
+// distance is the query's distance to the row's vector and its sort
+// class (NULL and NaN sort after every number).
+func (a *AnnScan) distance(q []float32, row []types.Datum) (float64, distClass) {
 	v := row[a.Column]
 	if v.IsNull() {
-		return math.Inf(1)
+		return 0, distNull
 	}
 	a.Distances++
-	return metricDistance(a.Metric, q, v.Vec)
+	d := metricDistance(a.Metric, q, v.Vec)
+	if math.IsNaN(d) {
+		return 0, distNaN
+	}
+	return d, distNumber
 }
 
 // nearestK keeps the k rows nearest to a query in a bounded max-heap,
@@ -514,15 +532,16 @@ type nearestK struct {
 	h annHeap
 }
 
-// offer considers a row at distance d; copyRow when the caller reuses row.
-func (n *nearestK) offer(d float64, seq int64, row []types.Datum, copyRow bool) {
-	cand := annItem{d: d, seq: seq}
+// offer considers a row at distance d of the given class; copyRow when the
+// caller reuses row.
+func (n *nearestK) offer(d float64, class distClass, seq int64, row []types.Datum, copyRow bool) {
+	cand := annItem{d: d, class: class, seq: seq}
 	if n.h.Len() >= n.k {
 		worst := n.h.items[0]
 		if !cand.less(worst) {
 			return
 		}
-		worst.d, worst.seq = d, seq
+		worst.d, worst.class, worst.seq = d, class, seq
 		if copyRow {
 			worst.row = append(worst.row[:0:0], row...)
 		} else {

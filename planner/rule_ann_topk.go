@@ -98,3 +98,48 @@ func matchingIndex(t *storage.TableDesc, col int, metric vindex.Metric) *storage
 	}
 	return nil
 }
+
+// annOrderedOutput drops the re-sort above a vector scan whose distance is
+// only an ORDER BY key: Project(prefix) over TopK over Project over AnnScan,
+// where the outer projection does not output the distance column, becomes
+// Project(prefix) over Limit over Project over AnnScan, and the inner
+// projection no longer computes the distance (NULL in its place).
+//
+// NB: the scan already returns its rows nearest first (index order, or the
+// exact order PostgreSQL's ORDER BY gives: numbers, NaN, NULL). Recomputing
+// each distance only to sort k sorted rows again cost ~10 us a query on
+// siftsmall: the row vectors are cold in cache, and the TopK copies rows.
+// IVF_PQ is left alone: without re-ranking its order is by approximate
+// (quantized) distance, and the TopK puts the k rows in exact order.
+func annOrderedOutput(_ *Optimizer, n Node) Node {
+	outer, ok := n.(*Project)
+	if !ok {
+		return n
+	}
+	t, ok := outer.Input.(*TopK)
+	if !ok || len(t.Keys) != 1 {
+		return n
+	}
+	inner, ok := t.Input.(*Project)
+	if !ok {
+		return n
+	}
+	a, ok := inner.Input.(*AnnScan)
+	if !ok || (a.Index != nil && a.Index.Method == "ivf_pq") {
+		return n
+	}
+	key, ok := t.Keys[0].Expr.(*executor.ColRef)
+	if !ok || key.Idx >= len(inner.Exprs) {
+		return n
+	}
+	for _, e := range outer.Exprs {
+		if c, ok := e.(*executor.ColRef); !ok || c.Idx == key.Idx {
+			return n
+		}
+	}
+	exprs := append([]executor.Expr(nil), inner.Exprs...)
+	exprs[key.Idx] = &executor.Const{Value: types.Null, Typ: exprs[key.Idx].Type()}
+	inner.Exprs = exprs
+	outer.Input = &Limit{Input: inner, Count: t.Count, Offset: t.Offset}
+	return outer
+}

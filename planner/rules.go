@@ -19,6 +19,7 @@ var rules = []Rule{
 	{Name: "btree_scan", Apply: btreeScan},
 	{Name: "sort_limit_to_topk", Apply: sortLimitToTopK},
 	{Name: "ann_topk", Apply: annTopK},
+	{Name: "ann_ordered_output", Apply: annOrderedOutput},
 }
 
 // Optimizer applies the rules to a plan. It carries what rules may consult.

@@ -115,3 +115,64 @@ Index Scan using items_pkey on items
 		})
 	}
 }
+
+// TestAnnOrderedOutput checks when the re-sort above a vector scan is
+// dropped: only when the distance is a hidden ORDER BY key and the scan's
+// order is exact.
+func TestAnnOrderedOutput(t *testing.T) {
+	hnswL2 := storage.IndexDesc{ID: 2, OID: 16402, Name: "items_hnsw", Columns: []int{1}, Method: "hnsw", Opclasses: []string{"vector_l2_ops"}}
+	pqL2 := storage.IndexDesc{ID: 2, OID: 16402, Name: "items_pq", Columns: []int{1}, Method: "ivf_pq", Opclasses: []string{"vector_l2_ops"}}
+	// hidden wraps knnPlan in the binder's projection of the visible
+	// columns (id only), which hides the distance.
+	hidden := func(n Node) Node {
+		return &Project{Input: n, Exprs: []executor.Expr{&executor.ColRef{Idx: 0, Typ: types.Int8Type, Name: "id"}},
+			Cols: []Column{{Name: "id", Type: types.Int8Type}}}
+	}
+	cases := []struct {
+		name     string
+		plan     Node
+		resorted bool
+	}{
+		{"hidden distance over hnsw", hidden(knnPlan(t, testTable(t, hnswL2), "<->", nil)), false},
+		{"hidden distance, exact", hidden(knnPlan(t, testTable(t), "<=>", catEquals(t, 3))), false},
+		{"distance in the output", knnPlan(t, testTable(t, hnswL2), "<->", nil), true},
+		{"ivf_pq order is approximate", hidden(knnPlan(t, testTable(t, pqL2), "<->", nil)), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			plan := (&Optimizer{}).Optimize(c.plan)
+			var topk, limit *Node
+			var inner *Project
+			var walk func(n Node)
+			walk = func(n Node) {
+				switch x := n.(type) {
+				case *TopK:
+					topk = &n
+				case *Limit:
+					limit = &n
+				case *Project:
+					if _, ok := x.Input.(*AnnScan); ok {
+						inner = x
+					}
+				}
+				for _, in := range inputs(n) {
+					walk(in)
+				}
+			}
+			walk(plan)
+			if inner == nil {
+				t.Fatalf("no vector scan in plan:\n%s", strings.Join(Explain(plan), "\n"))
+			}
+			_, distNull := inner.Exprs[1].(*executor.Const)
+			if c.resorted {
+				if topk == nil || distNull {
+					t.Fatalf("want the TopK and the computed distance kept: topk=%v const=%v", topk != nil, distNull)
+				}
+				return
+			}
+			if topk != nil || limit == nil || !distNull {
+				t.Fatalf("want Limit over the scan and no distance computed: topk=%v limit=%v const=%v", topk != nil, limit != nil, distNull)
+			}
+		})
+	}
+}

@@ -1,0 +1,142 @@
+package sql
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/vindex/dataset"
+	"github.com/vecgres/vecgres/vindex/vindextest"
+)
+
+// benchSession opens an engine with siftsmall loaded into
+// items(id bigint PRIMARY KEY, embedding vector(128), cat int) and returns
+// a session and an exec helper that runs one statement with parameters to
+// completion, as the wire server would (Execute, drain, Sync).
+func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datum) int, *dataset.Dataset) {
+	ds := vindextest.SharedDataset(b, "siftsmall", "l2")
+	eng, err := Open(Config{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { eng.Close() })
+	ctx := context.Background()
+	s, err := eng.NewSession(ctx, map[string]string{"user": "postgres", "database": "postgres"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	prepared := map[string]*Prepared{}
+	exec := func(sql string, params ...types.Datum) int {
+		prep := prepared[sql]
+		if prep == nil {
+			ps, err := Parse(sql)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if prep, err = s.Prepare(ctx, ps[0], nil); err != nil {
+				b.Fatal(err)
+			}
+			prepared[sql] = prep
+		}
+		r, err := s.Execute(ctx, prep, params)
+		if err != nil {
+			b.Fatal(sql, err)
+		}
+		n := 0
+		for {
+			_, ok, err := r.Next(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !ok {
+				break
+			}
+			n++
+		}
+		if err := s.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	exec("CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(128), cat int)")
+	exec("BEGIN")
+	for i := 0; i < ds.N; i++ {
+		exec("INSERT INTO items VALUES ($1, $2, $3)", types.NewInt(int64(i)),
+			types.NewVector(ds.Base[i*ds.Dims:(i+1)*ds.Dims]), types.NewInt(int64(i%100)))
+	}
+	exec("COMMIT")
+	exec("ANALYZE items")
+	return s, exec, ds
+}
+
+// BenchmarkANNStatement measures one ANN statement through the engine
+// (bind parameters, plan, execute, fetch rows, end the implicit
+// transaction) without the network: the per-query cost the wire adds to
+// is this. Recall@10 against the dataset's ground truth is reported.
+func BenchmarkANNStatement(b *testing.B) {
+	s, exec, ds := benchSession(b)
+	_ = s
+	const q = "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10"
+	run := func(b *testing.B) {
+		var ids []int64
+		recall := 0.0
+		for i := 0; i < ds.NQ; i++ {
+			ids = ids[:0]
+			qv := types.NewVector(ds.Query(i))
+			rows := queryIDs(b, s, q, qv)
+			ids = append(ids, rows...)
+			truth := ds.TruthRow(i)[:10]
+			for _, id := range ids {
+				for _, t := range truth {
+					if int64(t) == id {
+						recall++
+						break
+					}
+				}
+			}
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			exec(q, types.NewVector(ds.Query(i%ds.NQ)))
+		}
+		b.StopTimer()
+		b.ReportMetric(recall/float64(10*ds.NQ), "recall@10")
+	}
+	b.Run("exact", run)
+	exec("CREATE INDEX ON items USING hnsw (embedding) WITH (m = 16, ef_construction = 200)")
+	exec("SET hnsw.ef_search = 40")
+	b.Run("hnsw_ef40", run)
+}
+
+// queryIDs runs q with one parameter and returns the id column.
+func queryIDs(b *testing.B, s *Session, q string, param types.Datum) []int64 {
+	ctx := context.Background()
+	ps, err := Parse(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prep, err := s.Prepare(ctx, ps[0], nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := s.Execute(ctx, prep, []types.Datum{param})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	for {
+		row, ok, err := r.Next(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		ids = append(ids, row[0].I)
+	}
+	if err := s.Sync(); err != nil {
+		b.Fatal(err)
+	}
+	return ids
+}
