@@ -2,6 +2,8 @@ package types
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
@@ -23,6 +25,18 @@ func FuzzParseVector(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		// the decimal fast path agrees with the general element parser
+		for _, lit := range strings.FieldsFunc(strings.Trim(strings.TrimSpace(s), "[]"), func(r rune) bool { return r == ',' }) {
+			lit = strings.TrimSpace(lit)
+			if !isPlainDecimal(lit) {
+				continue
+			}
+			f1, ok1, of1 := parseVectorElement(lit)
+			f2, ok2, of2, _ := parseFloatSyntax(lit, 32)
+			if ok1 != ok2 || of1 != of2 || (ok1 && !of1 && math.Float64bits(f1) != math.Float64bits(f2)) {
+				t.Fatalf("element %q: fast path (%v %v %v), general (%v %v %v)", lit, f1, ok1, of1, f2, ok2, of2)
+			}
+		}
 		v, err := ParseVector(s)
 		requirePgErr(t, err)
 		if err != nil {

@@ -2,6 +2,8 @@ package types
 
 import (
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
 )
@@ -32,7 +34,9 @@ func ParseVector(s string) ([]float32, error) {
 	if pt < len(s) && s[pt] == ']' {
 		return nil, pgerr.New(pgerr.DataException, "vector must have at least 1 dimension")
 	}
-	out := make([]float32, 0, 16)
+	// NB: sized once from the comma count (bounded by the dimension
+	// limit): growing by append cost four allocations for a 128-d vector.
+	out := make([]float32, 0, min(strings.Count(s, ",")+1, MaxVectorDims))
 	for {
 		if len(out) == MaxVectorDims {
 			return nil, pgerr.Newf(pgerr.ProgramLimitExceeded, "vector cannot have more than %d dimensions", MaxVectorDims)
@@ -48,9 +52,7 @@ func ParseVector(s string) ([]float32, error) {
 			return nil, bad()
 		}
 		lit := s[pt : pt+n]
-		// NB: strtof underflows to zero with ERANGE, which pgvector accepts;
-		// only overflow to infinity is an error.
-		f, ok, overflow, _ := parseFloatSyntax(lit, 32)
+		f, ok, overflow := parseVectorElement(lit)
 		if !ok {
 			return nil, bad()
 		}
@@ -83,6 +85,46 @@ func ParseVector(s string) ([]float32, error) {
 		return nil, bad().WithDetail("Junk after closing right brace.")
 	}
 	return out, nil
+}
+
+// parseVectorElement converts one element literal, as found by
+// scanFloatPrefix. Underflow to zero is accepted, as strtof's ERANGE is by
+// pgvector; only overflow to infinity is reported.
+//
+// NB: the plain decimal form ("-0.25", "1e-3") — nearly every element a
+// client sends — goes straight to strconv.ParseFloat, which is what
+// parseFloatSyntax ends in for such text; its special-value and hex checks
+// cost as much as the conversion itself.
+func parseVectorElement(lit string) (f float64, ok, overflow bool) {
+	if isPlainDecimal(lit) {
+		f, err := strconv.ParseFloat(lit, 32)
+		if err == nil {
+			return f, true, false
+		}
+		if ne, isNum := err.(*strconv.NumError); isNum && ne.Err == strconv.ErrRange {
+			return 0, true, true
+		}
+	}
+	f, ok, overflow, _ = parseFloatSyntax(lit, 32)
+	return f, ok, overflow
+}
+
+// isPlainDecimal reports whether s is an optional sign followed by a digit
+// or point and then only digits, points, exponent letters and signs.
+func isPlainDecimal(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == '.') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // scanFloatPrefix returns the length of the longest prefix of s that

@@ -1,6 +1,7 @@
 package types
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,6 +89,25 @@ func TestCompareVectors(t *testing.T) {
 	for i, d := range ds {
 		if got := FormatText(VectorType, d, FormatOptions{}); got != want[i] {
 			t.Errorf("position %d: %s, want %s", i, got, want[i])
+		}
+	}
+}
+
+func BenchmarkParseVector128(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteByte('[')
+	for i := 0; i < 128; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.FormatFloat(float64(i)*0.731-40.25, 'g', -1, 32))
+	}
+	sb.WriteByte(']')
+	s := sb.String()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := ParseVector(s); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
