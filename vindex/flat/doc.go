@@ -22,11 +22,36 @@
 // about 128k stored values are always scanned on the calling goroutine. NaN distances (cosine with a zero vector) sort
 // after every number, as in PostgreSQL.
 //
+// # Quantized L2 scan
+//
+// An unfiltered L2 search of an index of at least 64k stored values (with
+// the AVX-512 VNNI uint8 kernel, or with every kernel in Go) first scans a
+// uint8 copy of the vectors (quant.go: per-dimension offset, one global
+// scale, a per-vector residual bound) with distance.L2SquaredU8Batch. Exact
+// integer distances give lower and upper bounds on every true distance
+// (triangle inequality); only the slots whose lower bound can beat the
+// k-th smallest upper bound, widened by the float32 rounding bound of the
+// kernels, are re-ranked with the float32 kernel into the same heap, so the
+// results are bit-for-bit the plain scan's (quant_search.go states the
+// argument). About 4× less memory is read: siftsmall queries take ~30 µs
+// instead of ~80 µs. The copy is built lazily by the first such search (one
+// searcher builds it under the read lock; others scan the floats
+// meanwhile), kept in step by Add and Delete, dropped for a rebuild when the
+// index doubles or over 1% of vectors were clamped on encoding, and not
+// persisted (a loaded index rebuilds it). It costs dims+12 bytes per vector
+// (Stats includes it). The quantized scan runs on the calling goroutine
+// whatever the worker count: it beats the plain scan on two; filtered, non-L2
+// or small searches, k > n/8, NaN or huge queries and queries with more
+// than n/4 survivors use the plain scan.
+//
 // # Invariants
 //
 //   - len(data) == len(ids)*dims; slots[ids[i]] == i for every slot i.
 //   - For Cosine, len(norms) == len(ids).
 //   - All fields are guarded by mu; Search holds the read lock for the scan.
+//   - When quant is non-nil, its slot i encodes data[i*dims:] (same length,
+//     codes, row terms, residual bounds ≥ the true residual); stored values
+//     are finite (Add and Load reject NaN and ±Inf).
 //
 // # Debugging
 //

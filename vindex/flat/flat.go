@@ -24,6 +24,15 @@ type Index struct {
 	norms []float32         // Cosine only: squared norm per slot
 	slots map[uint64]uint32 // id → slot
 
+	// quant is the uint8 copy of data for the L2 scan (quant.go), nil until
+	// the first search that wants it. Its contents are guarded by mu like
+	// data; quantBuild lets one reader build it under the read lock.
+	quant        atomic.Pointer[quantCodes]
+	quantBuild   sync.Mutex
+	quantMode    atomic.Int32 // quantMode; tests and benchmarks only
+	quantQueries atomic.Int64 // searches answered by the quantized scan
+	quantCands   atomic.Int64 // their survivors of pass 1, in total
+
 	workers    atomic.Int32 // Search's goroutines (SetSearchWorkers); 0 means 1
 	buildNanos atomic.Int64
 	distances  atomic.Int64
@@ -91,12 +100,20 @@ func (x *Index) Add(ids []uint64, vecs []float32) error {
 	defer x.mu.Unlock()
 	x.data = slices.Grow(x.data, len(vecs))
 	x.ids = slices.Grow(x.ids, len(ids))
+	qc := x.quant.Load()
+	if qc != nil && qc.stale(len(x.ids)+len(ids)) {
+		x.quant.Store(nil)
+		qc = nil
+	}
 	for i, id := range ids {
 		v := vecs[i*x.dims : (i+1)*x.dims]
 		if s, ok := x.slots[id]; ok {
 			copy(x.data[int(s)*x.dims:], v)
 			if x.metric == vindex.Cosine {
 				x.norms[s] = distance.Dot(v, v)
+			}
+			if qc != nil {
+				qc.set(int(s), v)
 			}
 			continue
 		}
@@ -106,6 +123,12 @@ func (x *Index) Add(ids []uint64, vecs []float32) error {
 		if x.metric == vindex.Cosine {
 			x.norms = append(x.norms, distance.Dot(v, v))
 		}
+		if qc != nil {
+			qc.append(v)
+		}
+	}
+	if qc != nil && qc.stale(len(x.ids)) {
+		x.quant.Store(nil)
 	}
 	x.buildNanos.Add(int64(time.Since(start)))
 	return nil
@@ -116,6 +139,7 @@ func (x *Index) Add(ids []uint64, vecs []float32) error {
 func (x *Index) Delete(ids []uint64) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	qc := x.quant.Load()
 	for _, id := range ids {
 		s, ok := x.slots[id]
 		if !ok {
@@ -137,17 +161,25 @@ func (x *Index) Delete(ids []uint64) error {
 		if x.norms != nil {
 			x.norms = x.norms[:last]
 		}
+		if qc != nil {
+			qc.remove(int(s), int(last))
+		}
 	}
 	return nil
 }
 
-// Stats reports the live vectors and memory used. Flat never has tombstones.
+// Stats reports the live vectors and memory used, including the quantized
+// copy of the L2 scan (about one byte per stored value) once built. Flat
+// never has tombstones.
 func (x *Index) Stats() vindex.Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	n := int64(len(x.ids))
 	// NB: a Go map entry of uint64 → uint32 costs about 16 bytes with overhead.
 	bytes := int64(cap(x.data))*4 + int64(cap(x.ids))*8 + int64(cap(x.norms))*4 + n*16
+	if qc := x.quant.Load(); qc != nil {
+		bytes += qc.bytes()
+	}
 	return vindex.Stats{
 		Vectors:   int(n),
 		Bytes:     bytes,

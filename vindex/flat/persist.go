@@ -63,8 +63,10 @@ func (x *Index) Save(w io.Writer) error {
 }
 
 // Load reads an index written by Save. Errors wrap ErrFormat for a bad
-// magic, unknown version, invalid header or truncated data, and carry the
-// reader's error otherwise.
+// magic, unknown version, invalid header, a NaN or infinite value or
+// truncated data, and carry the reader's error otherwise. The quantized
+// copy of the L2 scan is not stored: the first search that uses it
+// rebuilds it.
 func Load(r io.Reader) (*Index, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	var hdr [25]byte
@@ -100,7 +102,13 @@ func Load(r io.Reader) (*Index, error) {
 		if _, err := io.ReadFull(br, buf[:4]); err != nil {
 			return nil, fmt.Errorf("flat: load vectors: %w (%w)", ErrFormat, err)
 		}
-		data = append(data, math.Float32frombits(binary.LittleEndian.Uint32(buf[:4])))
+		v := math.Float32frombits(binary.LittleEndian.Uint32(buf[:4]))
+		// NB: Add never stores NaN or ±Inf, and the quantized scan's bounds
+		// rely on it, so a file holding one is corrupt.
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, fmt.Errorf("flat: load vectors: %w: NaN or infinite value at vector %d", ErrFormat, len(data)/dims)
+		}
+		data = append(data, v)
 	}
 	for i, id := range ids {
 		if _, dup := x.slots[id]; dup {

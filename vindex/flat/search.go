@@ -21,6 +21,13 @@ const minParallelValues = 1 << 17
 type searchScratch struct {
 	dist []float32
 	heap resultHeap
+
+	// The quantized scan's buffers (quant_search.go), grown on first use.
+	qcode []uint8   // the query's codes
+	idist []uint32  // integer distances of one block
+	cands []uint32  // pass-1 survivors
+	lows  []float64 // their lower bounds
+	uheap []float64 // max-heap of the k smallest upper bounds
 }
 
 // Search returns the k nearest stored vectors to q (exactly), closest first,
@@ -64,6 +71,19 @@ func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst [
 	x.distances.Add(int64(n))
 	if workers < 1 {
 		workers = 1
+	}
+	if filter == nil && x.metric == vindex.L2 && x.quantWorthIt(n, k) {
+		if qc := x.quantCodesFor(n); qc != nil {
+			s := x.getScratch(k)
+			ok := x.scanQuant(qc, q, k, n, s)
+			if ok {
+				dst = s.heap.drainSorted(dst, x.metric)
+			}
+			x.scratch.Put(s)
+			if ok {
+				return dst, nil
+			}
+		}
 	}
 	if n*x.dims < minParallelValues || workers == 1 {
 		s := x.getScratch(k)
