@@ -325,11 +325,8 @@ func (a *AnnScan) fetch(ctx *Ctx, id uint64) ([]types.Datum, error) {
 // are returned.
 func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
 	a.Used = AnnExact
-	if q != nil && a.Filter != nil && a.mirror != nil {
-		if pred, ok := compilePredicate(ctx, a.Filter); ok {
-			a.mirrorExact(q, k, pred)
-			return nil
-		}
+	if q != nil && a.Filter != nil && a.mirror != nil && a.mirrorExact(ctx, q, k) {
+		return nil
 	}
 	if q != nil && ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) {
 		if cache := ctx.Vectors.ExactCache(a.Table, a.Column, a.Metric); cache != nil {
@@ -494,20 +491,32 @@ func (a *AnnScan) Close() error { a.out = nil; return nil }
 // Rows returns the rows the scan found (valid until Close).
 func (a *AnnScan) Rows() [][]types.Datum { return a.out }
 
-// mirrorExact answers a filtered query exactly by walking the in-memory
-// rows with a compiled predicate: a few nanoseconds per row, then one
-// distance per passing row.
-func (a *AnnScan) mirrorExact(q []float32, k int, pred func([]types.Datum) bool) {
+// mirrorExact answers a filtered query exactly by testing the filter,
+// compiled, on the in-memory column copies: a few nanoseconds per row,
+// then one distance per passing row. It reports false, doing nothing,
+// when the filter has a shape compilePredicate does not handle.
+func (a *AnnScan) mirrorExact(ctx *Ctx, q []float32, k int) bool {
 	best := nearestK{k: k}
-	// NB: ties are broken by vector id (the key), so results do not depend
-	// on the mirror's internal order; mirror rows are immutable.
-	a.vecs.scanMirror(a.mirror, func(id uint64, row []types.Datum) {
-		if pred(row) {
-			d, class := a.distance(q, row)
-			best.offer(d, class, int64(id), row, false)
+	compiled := false
+	a.vecs.withMirror(a.mirror, func(m *rowMirror) {
+		pred, ok := compilePredicate(ctx, a.Filter, m)
+		if !ok {
+			return
+		}
+		compiled = true
+		// NB: ties are broken by vector id (the key), so results do not
+		// depend on the mirror's internal order; mirror rows are immutable.
+		for i, row := range m.rows {
+			if pred(i) {
+				d, class := a.distance(q, row)
+				best.offer(d, class, int64(m.ids[i]), row, false)
+			}
 		}
 	})
-	a.out = best.rows()
+	if compiled {
+		a.out = best.rows()
+	}
+	return compiled
 }
 
 // distance is the query's distance to the row's vector and its sort

@@ -7,19 +7,21 @@ import (
 // compilePredicate turns the common shapes of WHERE clauses over a row —
 // conjunctions of "integer column op constant/parameter" (op one of = <>
 // < <= > >=), "integer column IN (constants)" and "text column =
-// constant" — into a Go closure that reads the row's datums directly,
-// tens of times faster than walking the expression tree. ok is false for
-// any other shape; callers then use EvalBool. Parameters are read when
-// compiling, so compile once per execution.
-func compilePredicate(ctx *Ctx, e Expr) (func(row []types.Datum) bool, bool) {
+// constant" — into a Go closure over the positions of mirror m that reads
+// its column copies, tens of times faster than walking the expression
+// tree over each row. ok is false for any other shape; callers then use
+// EvalBool. Parameters are read when compiling, so compile once per
+// execution. The caller holds m's lock while compiling and while calling
+// the closure (it captures the column slices).
+func compilePredicate(ctx *Ctx, e Expr, m *rowMirror) (func(i int) bool, bool) {
 	switch e := e.(type) {
 	case *And:
-		l, ok1 := compilePredicate(ctx, e.Left)
-		r, ok2 := compilePredicate(ctx, e.Right)
+		l, ok1 := compilePredicate(ctx, e.Left, m)
+		r, ok2 := compilePredicate(ctx, e.Right, m)
 		if !ok1 || !ok2 {
 			return nil, false
 		}
-		return func(row []types.Datum) bool { return l(row) && r(row) }, true
+		return func(i int) bool { return l(i) && r(i) }, true
 	case *Call:
 		if len(e.Args) != 2 {
 			return nil, false
@@ -32,23 +34,27 @@ func compilePredicate(ctx *Ctx, e Expr) (func(row []types.Datum) bool, bool) {
 			if op != "=" {
 				return nil, false
 			}
-			s := v.S
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindString && d.S == s }, true
+			s, c := v.S, m.column(col)
+			kinds, strs := c.kinds, c.strs
+			return func(i int) bool { return kinds[i] == types.KindString && strs[i] == s }, true
 		}
-		x := v.I
+		x, c := v.I, m.column(col)
+		kinds, ints := c.kinds, c.ints
+		// NB: a NULL (or any non-integer) datum never passes; its ints
+		// entry is 0 and must not be compared.
 		switch op {
 		case "=":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I == x }, true
+			return func(i int) bool { return ints[i] == x && kinds[i] == types.KindInt }, true
 		case "<>":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I != x }, true
+			return func(i int) bool { return ints[i] != x && kinds[i] == types.KindInt }, true
 		case "<":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I < x }, true
+			return func(i int) bool { return ints[i] < x && kinds[i] == types.KindInt }, true
 		case "<=":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I <= x }, true
+			return func(i int) bool { return ints[i] <= x && kinds[i] == types.KindInt }, true
 		case ">":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I > x }, true
+			return func(i int) bool { return ints[i] > x && kinds[i] == types.KindInt }, true
 		case ">=":
-			return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && d.I >= x }, true
+			return func(i int) bool { return ints[i] >= x && kinds[i] == types.KindInt }, true
 		}
 	case *InList:
 		c, ok := e.Expr.(*ColRef)
@@ -63,8 +69,9 @@ func compilePredicate(ctx *Ctx, e Expr) (func(row []types.Datum) bool, bool) {
 			}
 			set[v.I] = true
 		}
-		col := c.Idx
-		return func(row []types.Datum) bool { d := row[col]; return d.K == types.KindInt && set[d.I] }, true
+		mc := m.column(c.Idx)
+		kinds, ints := mc.kinds, mc.ints
+		return func(i int) bool { return kinds[i] == types.KindInt && set[ints[i]] }, true
 	}
 	return nil, false
 }

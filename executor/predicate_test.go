@@ -8,8 +8,9 @@ import (
 	"github.com/vecgres/vecgres/sql/types"
 )
 
-// A compiled predicate must agree with the expression tree on every row,
-// NULLs included (NULL never passes).
+// A compiled predicate must agree with the expression tree on every row of
+// a mirror, NULLs included (NULL never passes), also after the mirror's
+// rows changed.
 func TestCompiledPredicateMatchesEval(t *testing.T) {
 	lib := builtin.NewLibrary()
 	rng := rand.New(rand.NewPCG(7, 7))
@@ -36,11 +37,11 @@ func TestCompiledPredicateMatchesEval(t *testing.T) {
 			pred = &InList{Eq: eq, Expr: &ColRef{Idx: 0, Typ: types.Int4Type}, List: []Expr{
 				&Const{Value: types.NewInt(1), Typ: types.Int4Type}, &Const{Value: types.NewInt(rng.Int64N(10)), Typ: types.Int4Type}}}
 		}
-		f, ok := compilePredicate(ctx, pred)
-		if !ok {
-			t.Fatalf("trial %d: predicate not compiled", trial)
-		}
-		for i := 0; i < 50; i++ {
+		// NB: the mirror is built, then changed by puts (new ids and
+		// replacements) and deletes, so the column copies are checked
+		// after maintenance, not just after their initial build.
+		m := &rowMirror{pos: map[uint64]int{}}
+		randRow := func() []types.Datum {
 			row := []types.Datum{types.NewInt(rng.Int64N(10)), types.NewString([]string{"a", "b"}[rng.IntN(2)])}
 			if rng.IntN(6) == 0 {
 				row[0] = types.Null
@@ -48,11 +49,34 @@ func TestCompiledPredicateMatchesEval(t *testing.T) {
 			if rng.IntN(6) == 0 {
 				row[1] = types.Null
 			}
+			return row
+		}
+		for id := uint64(0); id < 40; id++ {
+			m.put(id, randRow())
+		}
+		f, ok := compilePredicate(ctx, pred, m)
+		if !ok {
+			t.Fatalf("trial %d: predicate not compiled", trial)
+		}
+		for op := 0; op < 30; op++ {
+			if rng.IntN(3) == 0 {
+				m.del(uint64(rng.IntN(60)))
+			} else {
+				m.put(uint64(rng.IntN(60)), randRow())
+			}
+		}
+		if f, ok = compilePredicate(ctx, pred, m); !ok {
+			t.Fatalf("trial %d: predicate not compiled", trial)
+		}
+		for i, row := range m.rows {
+			if got := m.pos[m.ids[i]]; got != i {
+				t.Fatalf("trial %d: id %d at position %d, index says %d", trial, m.ids[i], i, got)
+			}
 			want, err := EvalBool(ctx, pred, row)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := f(row); got != want {
+			if got := f(i); got != want {
 				t.Fatalf("trial %d row %v: compiled %v, evaluated %v", trial, row, got, want)
 			}
 		}

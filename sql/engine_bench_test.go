@@ -77,13 +77,37 @@ func BenchmarkANNStatement(b *testing.B) {
 	s, exec, ds := benchSession(b)
 	_ = s
 	const q = "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10"
+	const fq = "SELECT id FROM items WHERE cat = $2 ORDER BY embedding <-> $1 LIMIT 10"
+	// filtered is the 1 % filter case (cat = 7): its answers are checked
+	// against an exact scan over the matching rows.
+	filtered := func(b *testing.B) {
+		recall := 0.0
+		for i := 0; i < ds.NQ; i++ {
+			got := queryIDs(b, s, fq, types.NewVector(ds.Query(i)), types.NewInt(7))
+			want := queryIDs(b, s, "SELECT id FROM items WHERE cat = $2 ORDER BY embedding <-> $1, id LIMIT 10", types.NewVector(ds.Query(i)), types.NewInt(7))
+			for _, id := range got {
+				for _, w := range want {
+					if w == id {
+						recall++
+						break
+					}
+				}
+			}
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			exec(fq, types.NewVector(ds.Query(i%ds.NQ)), types.NewInt(7))
+		}
+		b.StopTimer()
+		b.ReportMetric(recall/float64(10*ds.NQ), "recall@10")
+	}
 	run := func(b *testing.B) {
 		var ids []int64
 		recall := 0.0
 		for i := 0; i < ds.NQ; i++ {
 			ids = ids[:0]
-			qv := types.NewVector(ds.Query(i))
-			rows := queryIDs(b, s, q, qv)
+			rows := queryIDs(b, s, q, types.NewVector(ds.Query(i)))
 			ids = append(ids, rows...)
 			truth := ds.TruthRow(i)[:10]
 			for _, id := range ids {
@@ -104,13 +128,15 @@ func BenchmarkANNStatement(b *testing.B) {
 		b.ReportMetric(recall/float64(10*ds.NQ), "recall@10")
 	}
 	b.Run("exact", run)
+	b.Run("exact_filter1pct", filtered)
 	exec("CREATE INDEX ON items USING hnsw (embedding) WITH (m = 16, ef_construction = 200)")
 	exec("SET hnsw.ef_search = 40")
 	b.Run("hnsw_ef40", run)
+	b.Run("hnsw_ef40_filter1pct", filtered)
 }
 
-// queryIDs runs q with one parameter and returns the id column.
-func queryIDs(b *testing.B, s *Session, q string, param types.Datum) []int64 {
+// queryIDs runs q with parameters and returns the id column.
+func queryIDs(b *testing.B, s *Session, q string, params ...types.Datum) []int64 {
 	ctx := context.Background()
 	ps, err := Parse(q)
 	if err != nil {
@@ -120,7 +146,7 @@ func queryIDs(b *testing.B, s *Session, q string, param types.Datum) []int64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r, err := s.Execute(ctx, prep, []types.Datum{param})
+	r, err := s.Execute(ctx, prep, params)
 	if err != nil {
 		b.Fatal(err)
 	}
