@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -190,5 +191,21 @@ func BenchmarkL2SquaredU8Batch(b *testing.B) {
 				sinkU32 += out[0]
 			})
 		}
+	}
+}
+
+func TestChooseU8Kernels(t *testing.T) {
+	if got := chooseU8Kernels(true).name; got != "generic" {
+		t.Fatalf("chooseU8Kernels(noSIMD=true) = %s, want generic", got)
+	}
+	want := "generic"
+	if sets := u8SIMDKernelSets(); len(sets) > 0 {
+		want = sets[0].name
+	}
+	if got := chooseU8Kernels(false).name; got != want {
+		t.Fatalf("chooseU8Kernels(false) = %s, want the best available %s", got, want)
+	}
+	if os.Getenv("VECGRES_NOSIMD") == "1" && U8Impl != "generic" {
+		t.Fatalf("VECGRES_NOSIMD=1 but U8Impl = %s", U8Impl)
 	}
 }

@@ -70,10 +70,16 @@ func buildQuant(data []float32, dims int) *quantCodes {
 		lo[j], hi[j] = math.Inf(1), math.Inf(-1)
 	}
 	for i := range n {
-		for j, f := range data[i*dims : (i+1)*dims] {
+		row := data[i*dims : (i+1)*dims]
+		lo, hi := lo[:len(row)], hi[:len(row)]
+		for j, f := range row {
 			v := float64(f)
-			lo[j] = min(lo[j], v)
-			hi[j] = max(hi[j], v)
+			if v < lo[j] {
+				lo[j] = v
+			}
+			if v > hi[j] {
+				hi[j] = v
+			}
 		}
 	}
 	var width float64
@@ -112,21 +118,32 @@ func buildQuant(data []float32, dims int) *quantCodes {
 // rounding of the sum and square root; upper32 never rounds down.
 func (qc *quantCodes) encode(v []float32, dst []uint8) (resid float32, clamped bool, maxAbs float64) {
 	var se, sm float64
+	off := qc.offset[:len(v)]
+	dst = dst[:len(v)]
 	for j, f := range v {
 		x := float64(f)
-		o := qc.offset[j]
+		o := off[j]
 		t := (x - o) * qc.inv
-		if t < -0.5 || t > 255.5 {
-			clamped = true
+		// NB: plain comparisons, not min/max (whose NaN handling costs
+		// branches); values are finite. Round half up by truncation.
+		if t < 0 {
+			clamped = clamped || t < -0.5
+			t = 0
+		} else if t > 255 {
+			clamped = clamped || t > 255.5
+			t = 255
 		}
-		c := math.Floor(min(max(t, 0), 255) + 0.5)
-		dst[j] = uint8(c)
-		sc := qc.scale * c
+		ci := int32(t + 0.5)
+		dst[j] = uint8(ci)
+		sc := qc.scale * float64(ci)
 		e := (x - o) - sc
 		se += e * e
-		m := math.Abs(x) + math.Abs(o) + sc
+		ax := math.Abs(x)
+		m := ax + math.Abs(o) + sc
 		sm += m * m
-		maxAbs = max(maxAbs, math.Abs(x))
+		if ax > maxAbs {
+			maxAbs = ax
+		}
 	}
 	r := math.Sqrt(se)*(1+float64(len(v)+4)*0x1p-52) + 0x1p-50*math.Sqrt(sm)
 	return upper32(r), clamped, maxAbs
