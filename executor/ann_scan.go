@@ -544,6 +544,8 @@ type nearestK struct {
 // offer considers a row at distance d of the given class; copyRow when the
 // caller reuses row.
 func (n *nearestK) offer(d float64, class distClass, seq int64, row []types.Datum, copyRow bool) {
+	// NB: cand stays on the stack; only rows that enter the heap allocate
+	// (a filtered scan offers every passing row).
 	cand := annItem{d: d, class: class, seq: seq}
 	if n.h.Len() >= n.k {
 		worst := n.h.items[0]
@@ -562,8 +564,9 @@ func (n *nearestK) offer(d float64, class distClass, seq int64, row []types.Datu
 	if copyRow {
 		row = append([]types.Datum(nil), row...)
 	}
-	cand.row = row
-	heap.Push(&n.h, &cand)
+	item := cand
+	item.row = row
+	heap.Push(&n.h, &item)
 }
 
 // rows returns the kept rows, nearest first.
