@@ -37,7 +37,7 @@ fuzz:
 
 # Benchmarks: every speed figure comes with recall@10 against exact ground
 # truth on ../shared/data. Kernels first, then each index in process, then
-# everything over the wire (about 6 minutes in all on 2 cores).
+# everything over the wire (about 8 minutes in all on 2 cores).
 SIFT := ../shared/data/siftsmall
 bench: build
 	$(GO) test -run '^$$' -bench 'Kernels|Gather' -benchtime 200ms ./vindex/distance
@@ -50,6 +50,12 @@ bench: build
 	# rates, exact top-10, then each index type swept with 1 and 2 clients,
 	# unfiltered and with a 1 % filter.
 	./$(BIN) bench-sql --spawn --data $(SIFT) --index all
+	# One statement through the SQL engine without the network (bind, plan,
+	# execute, fetch, commit), exact and HNSW, unfiltered and 1 % filter.
+	$(GO) test -run '^$$' -bench ANNStatement -benchtime 2s ./sql
+	# The server as a separate process, as PostgreSQL runs: the figures to
+	# compare with pgvector's (issue 4).
+	./$(BIN) bench-sql --spawn-process --data $(SIFT) --index hnsw --with hnsw:m=16,ef_construction=200 --sweep hnsw:ef_search=20,30,40 --queries 5000
 
 clean:
 	rm -rf bin

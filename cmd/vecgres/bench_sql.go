@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,7 @@ var benchIndexTypes = []struct {
 type benchSQLConfig struct {
 	data, addr, table, metric string
 	spawn, json, catIndex     bool
+	spawnProcess              bool
 	indexes                   []string
 	with                      map[string]string // method → "k=v,..." (key "" = every method)
 	sweeps                    map[string][]string
@@ -97,6 +99,7 @@ func parseBenchSQLFlags(args []string, stderr io.Writer) (*benchSQLConfig, error
 	fs.StringVar(&cfg.data, "data", "", "dataset `DIR` holding base.fvecs, query.fvecs and gt_<metric>.ivecs (required)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:5433", "`HOST:PORT` of a running server (user and database postgres); ignored with --spawn")
 	fs.BoolVar(&cfg.spawn, "spawn", false, "start an in-process vecgres server on a free port with a temporary data directory")
+	fs.BoolVar(&cfg.spawnProcess, "spawn-process", false, "like --spawn, but run the server as a separate `vecgres serve` process, as PostgreSQL runs (client and server then pay a real cross-process round trip)")
 	fs.StringVar(&cfg.table, "table", "items", "`TABLE` to drop, create and load")
 	fs.StringVar(&cfg.metric, "metric", "l2", "l2 (<->, vector_l2_ops) or cosine (<=>, vector_cosine_ops)")
 	index := fs.String("index", "all", "index types to build: none, all, or a comma list of hnsw, ivfflat, ivf_pq, annoy")
@@ -217,6 +220,9 @@ type benchTarget struct {
 // openBenchTarget starts the in-process server for --spawn, or points at
 // --addr.
 func openBenchTarget(cfg *benchSQLConfig, progress io.Writer) (*benchTarget, error) {
+	if cfg.spawnProcess {
+		return spawnServerProcess(progress)
+	}
 	if !cfg.spawn {
 		host, port, err := net.SplitHostPort(cfg.addr)
 		if err != nil {
@@ -256,6 +262,68 @@ func openBenchTarget(cfg *benchSQLConfig, progress io.Writer) (*benchTarget, err
 			os.RemoveAll(dir)
 		},
 	}, nil
+}
+
+// spawnServerProcess starts this binary's "serve" command on a free port
+// with a temporary data directory and waits until it accepts connections.
+func spawnServerProcess(progress io.Writer) (*benchTarget, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "vecgres-bench-sql-")
+	if err != nil {
+		return nil, err
+	}
+	// NB: the port is found by binding and releasing it; another process
+	// could take it in between, which the readiness wait below reports.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("find a free port: %w", err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(exe, "serve", "--listen", addr, "--data", dir, "--log-level", "warn")
+	cmd.Stdout, cmd.Stderr = progress, progress
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start %s serve: %w", exe, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stop := func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+		os.RemoveAll(dir)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case err := <-exited:
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("vecgres serve exited before accepting connections: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return nil, fmt.Errorf("vecgres serve did not accept connections on %s within 15 s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Fprintf(progress, "bench-sql: started vecgres serve (pid %d) on %s (data %s)\n", cmd.Process.Pid, addr, dir)
+	host, port, _ := net.SplitHostPort(addr)
+	return &benchTarget{connString: benchConnString(host, port), close: stop}, nil
 }
 
 func benchConnString(host, port string) string {

@@ -8,7 +8,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -140,5 +142,43 @@ func TestRecallOf(t *testing.T) {
 	}
 	if r := recallOf([]int64{3}, truth, 1, 3); r != 0.5 {
 		t.Errorf("padded row, one of two found: recall = %v, want 0.5", r)
+	}
+}
+
+// TestBenchSQLSpawnProcess runs the built binary's bench-sql against a
+// "vecgres serve" child process it starts itself: the exact phase must
+// answer with recall 1, and the child must be gone afterwards (its data
+// directory removed).
+func TestBenchSQLSpawnProcess(t *testing.T) {
+	dir := syntheticDataset(t, 500, 10, 8)
+	cmd := exec.Command(vecgresBinary(t), "bench-sql", "--spawn-process", "--data", dir, "--index", "none", "--json",
+		"--clients", "1", "--filter-pct", "0", "--queries", "20", "--insert-rows", "100")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("bench-sql --spawn-process: %v\nstderr:\n%s", err, stderr.String())
+	}
+	exact := 0
+	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+		var r benchResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		if r.Phase == "exact" {
+			exact++
+			if *r.RecallAtK != 1 || *r.QPS <= 0 {
+				t.Errorf("exact: recall %v qps %v, want recall 1", *r.RecallAtK, *r.QPS)
+			}
+		}
+	}
+	if exact != 1 {
+		t.Errorf("%d exact result lines, want 1\n%s", exact, stdout.String())
+	}
+	m := regexp.MustCompile(`started vecgres serve \(pid \d+\) on \S+ \(data (\S+)\)`).FindStringSubmatch(stderr.String())
+	if m == nil {
+		t.Fatalf("no start line in stderr:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(m[1]); !os.IsNotExist(err) {
+		t.Errorf("data directory %s still exists after the run (err %v)", m[1], err)
 	}
 }
