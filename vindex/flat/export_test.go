@@ -3,11 +3,13 @@ package flat
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
+	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/distance"
 )
 
-// Test hooks for the quantized L2 scan (quant.go, quant_search.go).
+// Test hooks for the quantized scans (quant.go, quant_search.go, quant_ip.go).
 
 // SetQuantizedScan sets when Search uses the quantized scan: "auto" (the
 // default), "off" or "force" (any size, k and survivor count).
@@ -50,12 +52,18 @@ func (x *Index) QuantCheck() string {
 // from the copy ("" when none): the invariant Add and Delete maintain.
 func (qc *quantCodes) check(data []float32, n int) string {
 	d := qc.dims
-	if len(qc.codes) != n*d || len(qc.terms) != n || len(qc.resid) != n || len(qc.blockResid) != (n+blockRows-1)/blockRows {
-		return fmt.Sprintf("lengths: codes %d terms %d resid %d blocks %d for %d slots", len(qc.codes), len(qc.terms), len(qc.resid), len(qc.blockResid), n)
+	nb := (n + blockRows - 1) / blockRows
+	if len(qc.codes) != n*d || len(qc.terms) != n || len(qc.resid) != n || len(qc.blockResid) != nb || len(qc.blockOut) != nb {
+		return fmt.Sprintf("lengths: codes %d terms %d resid %d blocks %d/%d for %d slots", len(qc.codes), len(qc.terms), len(qc.resid), len(qc.blockResid), len(qc.blockOut), n)
 	}
-	row := make([]uint8, d)
+	if ip := qc.metric == vindex.InnerProduct; ip != (qc.sqNorm != nil) || len(qc.sqNorm) != n && ip || len(qc.blockNorm) != nb && ip {
+		return fmt.Sprintf("norms: %d for %d slots, %d blocks, metric %v", len(qc.sqNorm), n, len(qc.blockNorm), qc.metric)
+	}
+	row, unit := make([]uint8, d), make([]float32, d)
+	out := make([]int32, nb)
 	for i := range n {
-		r, _, m := qc.encode(data[i*d:(i+1)*d], row)
+		b := i / blockRows
+		r, _, m, sq := qc.encodeVec(data[i*d:(i+1)*d], row, unit)
 		switch {
 		case !bytes.Equal(row, qc.codes[i*d:(i+1)*d]):
 			return fmt.Sprintf("slot %d: codes differ from its vector", i)
@@ -63,11 +71,36 @@ func (qc *quantCodes) check(data []float32, n int) string {
 			return fmt.Sprintf("slot %d: row term differs", i)
 		case qc.resid[i] != r:
 			return fmt.Sprintf("slot %d: residual %v, re-derived %v", i, qc.resid[i], r)
-		case qc.blockResid[i/blockRows] < r:
-			return fmt.Sprintf("slot %d: block bound %v below residual %v", i, qc.blockResid[i/blockRows], r)
+		case !isOut(r) && qc.blockResid[b] < r:
+			return fmt.Sprintf("slot %d: block bound %v below residual %v", i, qc.blockResid[b], r)
 		case m > qc.maxAbs:
 			return fmt.Sprintf("slot %d: |x| %v above maxAbs %v", i, m, qc.maxAbs)
+		case qc.sqNorm != nil && (qc.sqNorm[i] != sq || qc.blockNorm[b] < sq):
+			return fmt.Sprintf("slot %d: squared norm %v (block %v), re-derived %v", i, qc.sqNorm[i], qc.blockNorm[b], sq)
+		}
+		if isOut(r) {
+			out[b]++
 		}
 	}
+	if !slices.Equal(out, qc.blockOut) {
+		return fmt.Sprintf("slots left out per block %v, re-derived %v", qc.blockOut, out)
+	}
 	return ""
+}
+
+// QuantOut returns how many slots the quantized copy leaves out of the
+// prefilter (Cosine vectors without a unit vector), or -1 when there is no
+// copy.
+func (x *Index) QuantOut() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	qc := x.quant.Load()
+	if qc == nil {
+		return -1
+	}
+	var n int32
+	for _, c := range qc.blockOut {
+		n += c
+	}
+	return int(n)
 }

@@ -24,6 +24,7 @@ type searchScratch struct {
 
 	// The quantized scan's buffers (quant_search.go), grown on first use.
 	qcode []uint8   // the query's codes
+	qunit []float32 // the query's unit vector (Cosine)
 	idist []uint32  // integer distances of one block
 	cands []uint32  // pass-1 survivors
 	lows  []float64 // their lower bounds
@@ -33,9 +34,10 @@ type searchScratch struct {
 // Search returns the k nearest stored vectors to q (exactly), closest first,
 // ties broken by smaller id, appended to dst[:0]. p may be nil; only
 // p.Filter is used. It scans on SetSearchWorkers goroutines (default 1). It returns an error if len(q) != Dims(). k <= 0 gives no
-// results. Safe for concurrent use. The first large unfiltered L2 search
-// also builds the quantized copy (doc.go), about 5-7 ms per million stored
-// values, holding the read lock (Adds wait meanwhile).
+// results. Safe for concurrent use. The first large unfiltered L2, Cosine
+// or InnerProduct search also builds the quantized copy (doc.go), about
+// 5-7 ms per million stored values (more for Cosine, which normalizes every
+// vector twice), holding the read lock (Adds wait meanwhile).
 func (x *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result) ([]vindex.Result, error) {
 	return x.SearchParallel(q, k, p, dst, int(x.workers.Load()))
 }
@@ -49,8 +51,8 @@ func (x *Index) SetSearchWorkers(n int) { x.workers.Store(int32(max(n, 1))) }
 
 // SearchParallel is Search with the scan split across up to workers
 // goroutines (use 2 on this project's 2-core machines). Small indexes are
-// scanned on the calling goroutine, and so are unfiltered L2 searches that
-// take the quantized scan (quant_search.go; on one core it beats the plain
+// scanned on the calling goroutine, and so are unfiltered L2, Cosine and
+// InnerProduct searches that take the quantized scan (quant_search.go; on one core it beats the plain
 // scan on two). Results are identical to Search's.
 func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst []vindex.Result, workers int) ([]vindex.Result, error) {
 	dst = dst[:0]
@@ -76,10 +78,10 @@ func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst [
 	if workers < 1 {
 		workers = 1
 	}
-	if filter == nil && x.metric == vindex.L2 && x.quantWorthIt(n, k) {
+	if filter == nil && x.quantWorthIt(n, k) {
 		if qc := x.quantCodesFor(n); qc != nil {
 			s := x.getScratch(k)
-			ok := x.scanQuant(qc, q, k, n, s)
+			ok := x.scanQuant(qc, q, qnorm, k, n, s)
 			if ok {
 				dst = s.heap.drainSorted(dst, x.metric)
 			}
