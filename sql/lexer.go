@@ -288,6 +288,20 @@ func (l *lexer) quoted(start int, escapes bool) (string, error) {
 	for {
 		l.i++ // opening quote
 		for {
+			// NB: runs of plain characters are copied at once: a vector
+			// literal is kilobytes of them, and a byte at a time was most
+			// of the lexer's time.
+			run := strings.IndexByte(l.s[l.i:], '\'')
+			if escapes {
+				if k := strings.IndexByte(l.s[l.i:], '\\'); k >= 0 && (run < 0 || k < run) {
+					run = k
+				}
+			}
+			if run < 0 {
+				run = len(l.s) - l.i
+			}
+			b.WriteString(l.s[l.i : l.i+run])
+			l.i += run
 			if l.i >= len(l.s) {
 				return "", errAt(l.s, start, "unterminated quoted string at or near \""+l.s[start:]+"\"")
 			}
