@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"reflect"
 	"strconv"
 
 	"github.com/vecgres/vecgres/executor"
@@ -313,14 +314,7 @@ func (b *binder) orderKeys(out *scope, sel *tree.Select, exprs []executor.Expr, 
 				return nil, nil, err
 			}
 			e = b.defaultUnknown(e)
-			k := exprKey(e)
-			for i := range exprs {
-				if exprKey(exprs[i]) == k {
-					idx = i
-					break
-				}
-			}
-			if idx < 0 {
+			if idx = sameExprIndex(e, exprs); idx < 0 {
 				exprs = append(exprs, e)
 				idx = len(exprs) - 1
 			}
@@ -350,13 +344,31 @@ func (b *binder) outputRef(out *scope, e tree.Expr, exprs []executor.Expr, cols 
 	if err != nil {
 		return nil, err
 	}
-	k := exprKey(x)
-	for i := range exprs {
-		if exprKey(exprs[i]) == k {
-			return &executor.ColRef{Idx: i, Typ: exprs[i].Type()}, nil
-		}
+	if i := sameExprIndex(x, exprs); i >= 0 {
+		return &executor.ColRef{Idx: i, Typ: exprs[i].Type()}, nil
 	}
 	return nil, pgerr.New(pgerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+}
+
+// sameExprIndex returns the position in exprs of an expression equal to e
+// (by exprKey), or -1.
+// NB: keys are built only for candidates of e's own Go type: an ORDER BY
+// distance to a vector constant (a kilobyte-long key) against a select
+// list of plain columns then costs nothing.
+func sameExprIndex(e executor.Expr, exprs []executor.Expr) int {
+	k := ""
+	for i, x := range exprs {
+		if reflect.TypeOf(x) != reflect.TypeOf(e) {
+			continue
+		}
+		if k == "" {
+			k = exprKey(e)
+		}
+		if exprKey(x) == k {
+			return i
+		}
+	}
+	return -1
 }
 
 // limit applies LIMIT/OFFSET (bigint, parameters allowed).
