@@ -149,7 +149,7 @@ func (ix *Index) fixOrphans() {
 		}
 		// Candidates: o's closest nodes found from the entry point (all
 		// reachable, since the search walks from it).
-		q := ix.vec(o)
+		q := ix.buildQuery(o, sc)
 		var count int64
 		cur, curD := ep, ix.dist(q, ix.vec(ep))
 		for l := top; l > 0; l-- {

@@ -12,20 +12,26 @@
 //	search.go   Algorithm 2 (SEARCH-LAYER), Algorithm 5 (K-NN-SEARCH), filters
 //	iter.go     Iterator: the resumable, iterative scan for SQL filters
 //	delete.go   tombstones and Repair
-//	persist.go  Save/Load, format version 1
+//	mips.go     inner product: vectors augmented to norm M (MIPS→NN reduction)
+//	persist.go  Save/Load, format version 2 (reads 1)
 //	visited.go  O(1)-reset visited set; heap.go typed candidate heaps
 //
 // # Data layout
 //
 // Vectors live in one []float32 slab indexed by slot (slot s at
-// s*dims). Level-0 neighbour lists live in one []uint32 slab, slot s at
-// s*(2m+1): a count then up to 2m neighbour slots. Nodes above level 0
-// (about 1/m of them) have one []uint32 holding their upper lists (m+1
-// words per level). External uint64 ids map to slots through ids[] and
-// idSlot. Cosine vectors are stored normalised, so cosine ranks by -dot;
-// inner product ranks by -dot, L2 by the squared distance, L1 by itself
-// (the function is chosen once, in New). Results report the metric's
-// SQL form (see vindex.Result).
+// s*stride; stride is dims, or dims+1 for inner product). Level-0
+// neighbour lists live in one []uint32 slab, slot s at s*(2m+1): a count
+// then up to 2m neighbour slots. Nodes above level 0 (about 1/m of them)
+// have one []uint32 holding their upper lists (m+1 words per level).
+// External uint64 ids map to slots through ids[] and idSlot. Cosine
+// vectors are stored normalised, so cosine ranks by -dot. Inner product
+// stores vectors augmented with one coordinate sqrt(M²-|x|²) (mips.go:
+// all of them have norm M, so -dot between stored vectors is a true
+// metric, used to select neighbours) and ranks queries, padded with 0,
+// by -dot (so -q·x is unchanged). L2 ranks by the squared distance, L1
+// by itself (the function is chosen once, in New). Dims() and every
+// vector handed out exclude the extra coordinate. Results report the
+// metric's SQL form (see vindex.Result).
 //
 // # Concurrency and invariants
 //
@@ -42,6 +48,10 @@
 //     links to it; slot reuse bumps gen, which iterators check.
 //   - Tombstones (flagDead) stay in the graph and are traversed but never
 //     returned; Repair relinks their neighbours and frees them.
+//   - Inner product: normBound (M) ≥ the norm of every stored vector and
+//     each stored slot's last coordinate is sqrt(M²-|x|²); Add raises M
+//     (rewriting only that coordinate, under mu) before storing a longer
+//     vector.
 //
 // # Filtered search
 //

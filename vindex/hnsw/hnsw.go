@@ -77,15 +77,19 @@ const lockStripes = 1024
 // among themselves. Add parallelises its own work over all cores.
 // Delete, Repair and the reservation phase of Add briefly exclude searches.
 type Index struct {
-	dims   int
+	dims int // the user's dimensions (Dims)
+	// stride is the float32s stored per slot: dims, or dims+1 for inner
+	// product, whose last coordinate is the MIPS augmentation (mips.go).
+	stride int
 	metric vindex.Metric
 	m, m0  int // max links per node on levels >= 1, and on level 0 (2*m)
 	efc    int
 	seed   uint64
 	ml     float64 // level multiplier 1/ln(m)
-	// dist is the ranking distance (smaller is closer): squared L2, L1, or
-	// -dot (inner product; cosine over normalised vectors). Set once in New
-	// so the search loop makes one direct indirect call, no switch.
+	// dist is the ranking distance (smaller is closer) over stride
+	// floats: squared L2, L1, or -dot (inner product over augmented
+	// vectors; cosine over normalised vectors). Set once in New so the
+	// search loop makes one direct indirect call, no switch.
 	dist func(a, b []float32) float32
 	// gather computes dist from q to several slots at once (out[i] for
 	// rows[i]); searchLayer ranks a node's unvisited neighbours with one
@@ -108,7 +112,7 @@ type Index struct {
 	// searches hold it shared; growth, Delete and Repair hold it exclusive.
 	mu sync.RWMutex
 
-	vecs   []float32  // slot-major vectors, dims per slot (normalised for cosine)
+	vecs   []float32  // slot-major vectors, stride per slot (normalised for cosine, augmented for ip)
 	links0 []uint32   // level 0: per slot [count, m0 neighbour slots]
 	upper  [][]uint32 // levels 1..L: per slot, level l at (l-1)*(m+1): [count, m slots]
 	levels []uint8
@@ -119,6 +123,10 @@ type Index struct {
 	idSlot map[uint64]uint32
 	live   int // slots with flags 0 or flagZero
 	dead   int // tombstones awaiting repair
+	// normBound is M of the MIPS augmentation (inner product only; 0 until
+	// the first Add): at least the norm of every stored vector. Written
+	// under writeMu and mu held exclusively, read under writeMu.
+	normBound float64
 	// gen changes whenever slots are freed or reused (iterators check it).
 	gen uint64
 
@@ -172,7 +180,7 @@ func New(dims int, metric vindex.Metric, params map[string]string) (*Index, erro
 	if efc < 2*m {
 		return nil, &ParamError{Option: "ef_construction", Msg: "ef_construction must be greater than or equal to 2 * m"}
 	}
-	ix := &Index{dims: dims, metric: metric, m: m, m0: 2 * m, efc: efc, seed: seed,
+	ix := &Index{dims: dims, stride: dims, metric: metric, m: m, m0: 2 * m, efc: efc, seed: seed,
 		ml: 1 / math.Log(float64(m)), RepairFraction: DefaultRepairFraction,
 		idSlot: make(map[uint64]uint32), rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
 	switch metric {
@@ -180,7 +188,10 @@ func New(dims int, metric vindex.Metric, params map[string]string) (*Index, erro
 		ix.dist, ix.gather = distance.L2Squared, distance.L2SquaredGather
 	case vindex.L1:
 		ix.dist, ix.gather = distance.L1, l1Gather
-	case vindex.InnerProduct, vindex.Cosine:
+	case vindex.InnerProduct:
+		ix.dist, ix.gather = negDot, negDotGather
+		ix.stride = dims + 1 // see mips.go
+	case vindex.Cosine:
 		ix.dist, ix.gather = negDot, negDotGather
 	default:
 		return nil, fmt.Errorf("hnsw: metric %d is not supported (use L2, InnerProduct, Cosine or L1)", metric)
@@ -220,7 +231,9 @@ func intOption(name, v string, lo, hi int) (int, error) {
 	return n, nil
 }
 
-// Dims returns the vector dimensions. Safe for concurrent use.
+// Dims returns the vector dimensions callers pass to Add and Search (the
+// inner-product augmentation coordinate is internal and never counted).
+// Safe for concurrent use.
 func (ix *Index) Dims() int { return ix.dims }
 
 // Metric returns the index's metric. Safe for concurrent use.
@@ -249,9 +262,18 @@ func (ix *Index) Stats() vindex.Stats {
 		BuildTime: timeDuration(ix.buildNs.Load()), Distances: ix.distCount.Load()}
 }
 
-// vec returns slot s's stored vector.
+// vec returns slot s's stored vector: stride floats, so for inner product
+// the augmented vector (mips.go). Use userVec for the caller's form.
 func (ix *Index) vec(s uint32) []float32 {
-	o := int(s) * ix.dims
+	o := int(s) * ix.stride
+	return ix.vecs[o : o+ix.stride : o+ix.stride]
+}
+
+// userVec returns slot s's vector as the caller gave it (for cosine,
+// normalised): vec without the augmentation coordinate. Anything handing
+// stored vectors out of the index must use it.
+func (ix *Index) userVec(s uint32) []float32 {
+	o := int(s) * ix.stride
 	return ix.vecs[o : o+ix.dims : o+ix.dims]
 }
 

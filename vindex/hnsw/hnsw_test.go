@@ -347,7 +347,7 @@ func TestAutoRepair(t *testing.T) {
 func TestPersistRoundTrip(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	const n, dims = 1500, 24
-	for _, m := range []vindex.Metric{vindex.L2, vindex.Cosine} {
+	for _, m := range []vindex.Metric{vindex.L2, vindex.Cosine, vindex.InnerProduct} {
 		ix := mustNew(t, dims, m, map[string]string{"m": "12", "ef_construction": "40"})
 		ix.RepairFraction = 0
 		vecs := randVecs(r, n, dims)
@@ -493,11 +493,22 @@ func TestIteratorCoversAllMatches(t *testing.T) {
 
 // TestConcurrentSearchInsert runs searches while vectors are added and
 // deleted (meant for -race); every search result must be a stored id.
+// Later rows are longer, so for inner product Adds raise the norm bound
+// and rewrite the augmentation while searches wait on mu.
 func TestConcurrentSearchInsert(t *testing.T) {
+	for _, m := range []vindex.Metric{vindex.L2, vindex.InnerProduct} {
+		t.Run(m.String(), func(t *testing.T) { testConcurrentSearchInsert(t, m) })
+	}
+}
+
+func testConcurrentSearchInsert(t *testing.T, metric vindex.Metric) {
 	r := rand.New(rand.NewPCG(13, 14))
 	const n, dims = 1200, 8
 	vecs := randVecs(r, n, dims)
-	ix := mustNew(t, dims, vindex.L2, map[string]string{"m": "6", "ef_construction": "24"})
+	for i := range vecs {
+		vecs[i] *= 1 + float32(i/dims)/100 // norms grow 12x over the rows
+	}
+	ix := mustNew(t, dims, metric, map[string]string{"m": "6", "ef_construction": "24"})
 	ix.RepairFraction = 0.05
 	if err := ix.Add(seqIDs(100), vecs[:100*dims]); err != nil {
 		t.Fatal(err)
@@ -556,6 +567,7 @@ func TestConcurrentSearchInsert(t *testing.T) {
 	if err := ix.checkLinks(); err != nil {
 		t.Fatal(err)
 	}
+	checkAugmentation(t, ix)
 }
 
 func TestProgressAndStats(t *testing.T) {

@@ -31,13 +31,19 @@ func (ix *Index) validate(ids []uint64, vecs []float32) error {
 	return nil
 }
 
-// grow makes room for n slots. Caller holds mu exclusively.
+// grow makes room for n slots, at least doubling. Caller holds mu
+// exclusively.
 func (ix *Index) grow(n int) {
 	if n <= len(ix.levels) {
 		return
 	}
-	c := max(n, 2*len(ix.levels), 64)
-	vecs := make([]float32, c*ix.dims)
+	ix.resize(max(n, 2*len(ix.levels), 64))
+}
+
+// resize reallocates the per-slot slices for c slots (c ≥ the current
+// capacity), keeping their contents. Caller holds mu exclusively.
+func (ix *Index) resize(c int) {
+	vecs := make([]float32, c*ix.stride)
 	copy(vecs, ix.vecs)
 	ix.vecs = vecs
 	links0 := make([]uint32, c*(ix.m0+1))
@@ -88,6 +94,7 @@ func (ix *Index) reserve(ids []uint64, vecs []float32) []uint32 {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.grow(ix.nslots + max(0, len(ids)-len(ix.free)))
+	ix.raiseNormBound(vecs)
 	d := ix.dims
 	slots := make([]uint32, 0, len(ids))
 	for i, id := range ids {
@@ -104,8 +111,9 @@ func (ix *Index) reserve(ids []uint64, vecs []float32) []uint32 {
 			s = uint32(ix.nslots)
 			ix.nslots++
 		}
-		v := ix.vecs[int(s)*d : int(s)*d+d]
+		v := ix.vec(s)
 		copy(v, vecs[i*d:i*d+d])
+		ix.augment(v)
 		ix.ids[s] = id
 		ix.idSlot[id] = s
 		ix.live++
@@ -123,7 +131,7 @@ func (ix *Index) reserve(ids []uint64, vecs []float32) []uint32 {
 				continue
 			}
 			inv := float32(1 / n)
-			for j := range v {
+			for j := range v { // NB: stride == dims for cosine
 				v[j] *= inv
 			}
 		}
@@ -172,10 +180,12 @@ func (ix *Index) insert(s uint32, sc *scratch) {
 // greedy descent on the levels above s's level, then for each level an
 // ef_construction search (Algorithm 2), heuristic selection of m neighbours
 // (Algorithm 4) and bidirectional links, shrinking neighbours' lists that
-// overflow. s itself is excluded from its candidates, so link also
-// reconnects a node already in the graph (Repair).
+// overflow. For inner product the searches rank by -x·y and the
+// selection by the augmented metric (mips.go). s itself is excluded from
+// its candidates, so link also reconnects a node already in the graph
+// (Repair).
 func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
-	q := ix.vec(s)
+	q := ix.buildQuery(s, sc)
 	var count int64
 	cur, curD := ep, ix.dist(q, ix.vec(ep))
 	count++
@@ -192,7 +202,7 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 		if l == 0 {
 			mmax = ix.m0
 		}
-		sc.sel = ix.selectNeighbors(sc.sorted, ix.m, sc.sel[:0])
+		sc.sel = ix.selectNeighbors(ix.rankForSelection(s, sc.sorted, sc, &count), ix.m, sc.sel[:0])
 		ix.setLinks(s, l, sc.sel)
 		for _, c := range sc.sel {
 			ix.addLink(c.slot, s, l, mmax, sc)
@@ -206,7 +216,8 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 // without extendCandidates and keepPrunedConnections (as hnswlib): walk
 // candidates closest first and keep one only if it is closer to the base
 // than to every neighbour kept so far, up to max. sorted must be in
-// ascending distance to the base. Appends to out.
+// ascending ix.dist between stored vectors and the base (for inner
+// product: the augmented metric, see rankForSelection). Appends to out.
 func (ix *Index) selectNeighbors(sorted []cand, max int, out []cand) []cand {
 	for _, c := range sorted {
 		if len(out) >= max {

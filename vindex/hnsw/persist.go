@@ -18,15 +18,27 @@ import (
 //	magic   [8]byte "VGHNSW\x00\x00"
 //	version uint32  (formatVersion)
 //	dims u32, metric u8, m u32, ef_construction u32, seed u64,
-//	repair_fraction f64 (bits), nslots u32, entry u64 (level<<32|slot or ^0)
-//	per slot: id u64, flags u8, level u8, vector dims×f32,
+//	repair_fraction f64 (bits), nslots u32, entry u64 (level<<32|slot or ^0),
+//	norm_bound f64 (bits; version ≥ 2: M of mips.go, 0 for other metrics)
+//	per slot: id u64, flags u8, level u8, vector stride×f32,
 //	          then for each level 0..level: count u32, count×u32 slots
 //
+// stride is dims, or dims+1 for inner product in version 2 (the
+// augmentation coordinate, stored so a loaded index is bit-identical).
 // Free slots (flags = flagFree) carry no vector or links. Vectors are
 // stored in the index's form (unit length for cosine).
+//
+// Versions:
+//
+//	1  no norm_bound; inner-product vectors stored without augmentation.
+//	   Still read: Load augments them (augmentAll derives M from the
+//	   stored vectors) and keeps the graph, which was built on plain -dot.
+//	2  norm_bound added; inner-product vectors stored augmented.
 const (
 	formatMagic   = "VGHNSW\x00\x00"
-	formatVersion = 1
+	formatVersion = 2
+	// formatV1 is the oldest version Load still reads.
+	formatV1 = 1
 )
 
 // ErrCorrupt is returned (wrapped) by Load for input that is not a valid
@@ -40,7 +52,7 @@ func (ix *Index) Save(w io.Writer) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	b := make([]byte, 0, 64+ix.dims*4+(ix.m0+1)*4)
+	b := make([]byte, 0, 64+ix.stride*4+(ix.m0+1)*4)
 	b = append(b, formatMagic...)
 	b = binary.LittleEndian.AppendUint32(b, formatVersion)
 	b = binary.LittleEndian.AppendUint32(b, uint32(ix.dims))
@@ -51,6 +63,7 @@ func (ix *Index) Save(w io.Writer) error {
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(ix.RepairFraction))
 	b = binary.LittleEndian.AppendUint32(b, uint32(ix.nslots))
 	b = binary.LittleEndian.AppendUint64(b, ix.entry.Load())
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(ix.normBound))
 	if _, err := bw.Write(b); err != nil {
 		return fmt.Errorf("hnsw: save: %w", err)
 	}
@@ -81,8 +94,10 @@ func (ix *Index) Save(w io.Writer) error {
 	return nil
 }
 
-// Load reads an index written by Save. The loaded index answers every
-// search exactly as the saved one did. Levels drawn for vectors added
+// Load reads an index written by Save, in format version 2 or 1. The
+// loaded index answers every search exactly as the saved one did (a
+// version-1 inner-product image too: it is augmented on load, which
+// changes no search result; see the version list above). Levels drawn for vectors added
 // after Load come from a fresh generator (seed mixed with the slot
 // count), so a loaded index grows differently from one never saved.
 // Errors: wrapped ErrCorrupt for bad or truncated input (with the
@@ -97,8 +112,9 @@ func Load(r io.Reader) (*Index, error) {
 		return nil, fmt.Errorf("%w: bad magic", ErrCorrupt)
 	}
 	le := binary.LittleEndian
-	if v := le.Uint32(hdr[8:]); v != formatVersion {
-		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrCorrupt, v, formatVersion)
+	version := le.Uint32(hdr[8:])
+	if version != formatV1 && version != formatVersion {
+		return nil, fmt.Errorf("%w: format version %d, this build reads %d to %d", ErrCorrupt, version, formatV1, formatVersion)
 	}
 	dims := int(le.Uint32(hdr[12:]))
 	metric := vindex.Metric(hdr[16])
@@ -117,10 +133,23 @@ func Load(r io.Reader) (*Index, error) {
 	}
 	ix.efc, ix.seed, ix.RepairFraction = efc, seed, rf
 	ix.rng = rand.New(rand.NewPCG(seed, uint64(nslots)))
-	ix.grow(nslots)
+	stored := ix.dims // floats per stored vector in the file
+	if version >= 2 {
+		if _, err := io.ReadFull(br, hdr[:8]); err != nil {
+			return nil, fmt.Errorf("%w: header norm bound: %v", ErrCorrupt, err)
+		}
+		ix.normBound = math.Float64frombits(le.Uint64(hdr))
+		if !(ix.normBound >= 0) || math.IsInf(ix.normBound, 0) || (!ix.augmented() && ix.normBound != 0) {
+			return nil, fmt.Errorf("%w: norm bound %v", ErrCorrupt, ix.normBound)
+		}
+		stored = ix.stride
+	}
 	ix.nslots = nslots
-	if err := ix.loadSlots(br); err != nil {
+	if err := ix.loadSlots(br, stored); err != nil {
 		return nil, err
+	}
+	if version == formatV1 {
+		ix.augmentAll()
 	}
 	if err := ix.checkLinks(); err != nil {
 		return nil, err
@@ -135,12 +164,21 @@ func Load(r io.Reader) (*Index, error) {
 	return ix, nil
 }
 
-// loadSlots reads the per-slot records into a fresh index.
-func (ix *Index) loadSlots(br *bufio.Reader) error {
+// loadSlots reads the per-slot records into a fresh index; each vector
+// is stored floats long (dims in version 1, stride since version 2).
+func (ix *Index) loadSlots(br *bufio.Reader, stored int) error {
 	le := binary.LittleEndian
-	buf := make([]byte, max(ix.dims, ix.m0+1)*4)
+	buf := make([]byte, max(stored, ix.m0+1)*4)
 	for si := 0; si < ix.nslots; si++ {
 		s := uint32(si)
+		if si == len(ix.levels) {
+			// NB: grown by doubling as slots arrive, not to the header's
+			// count up front, so a corrupt count (or dims) fails at end
+			// of input after allocating about twice what the input held,
+			// not gigabytes; capped at the count so a loaded index holds
+			// no spare capacity.
+			ix.resize(min(ix.nslots, max(2*si, 1)))
+		}
 		if _, err := io.ReadFull(br, buf[:10]); err != nil {
 			return fmt.Errorf("%w: slot %d: %v", ErrCorrupt, s, err)
 		}
@@ -163,12 +201,18 @@ func (ix *Index) loadSlots(br *bufio.Reader) error {
 			ix.idSlot[id] = s
 			ix.live++
 		}
-		if _, err := io.ReadFull(br, buf[:ix.dims*4]); err != nil {
+		if _, err := io.ReadFull(br, buf[:stored*4]); err != nil {
 			return fmt.Errorf("%w: slot %d vector: %v", ErrCorrupt, s, err)
 		}
-		v := ix.vec(s)
+		v := ix.vec(s)[:stored]
 		for i := range v {
 			v[i] = math.Float32frombits(le.Uint32(buf[i*4:]))
+			if math.IsNaN(float64(v[i])) || math.IsInf(float64(v[i]), 0) {
+				return fmt.Errorf("%w: slot %d vector element %d is %v", ErrCorrupt, s, i, v[i])
+			}
+		}
+		if stored > ix.dims && v[ix.dims] < 0 {
+			return fmt.Errorf("%w: slot %d augmentation %v", ErrCorrupt, s, v[ix.dims])
 		}
 		if level > 0 {
 			ix.upper[s] = make([]uint32, int(level)*(ix.m+1))

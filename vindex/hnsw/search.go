@@ -23,7 +23,9 @@ type scratch struct {
 	nbuf    []cand
 	rows    []uint32  // searchLayer: unvisited neighbours of one node
 	dists   []float32 // searchLayer: their distances
-	q       []float32 // normalised query (cosine)
+	q       []float32 // normalised (cosine) or zero-padded (inner product) query
+	base    []float32 // buildQuery: a stored inner-product vector, zero-padded
+	ranked  []cand    // rankForSelection: candidates in the augmented metric
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -46,10 +48,16 @@ func (h *maxHeap) drainSorted(out []cand) []cand {
 	return out
 }
 
-// prepareQuery returns the query in the stored vectors' form (unit length
-// for cosine); ok is false for a cosine query of all zeros, whose distance
+// prepareQuery returns the query in the stored vectors' form, stride
+// floats: unit length for cosine, padded with a 0 for inner product (so
+// -q'·x' = -q·x over augmented x', see mips.go), in sc.q (no allocation
+// once warm); ok is false for a cosine query of all zeros, whose distance
 // to everything is NaN, so nothing can be ranked.
 func (ix *Index) prepareQuery(q []float32, sc *scratch) (_ []float32, ok bool) {
+	if ix.augmented() {
+		sc.q = append(append(sc.q[:0], q...), 0)
+		return sc.q, true
+	}
 	if ix.metric != vindex.Cosine {
 		return q, true
 	}
@@ -120,7 +128,7 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 	// unvisited neighbours of a node are ranked in one gather call (which
 	// prefetches rows ahead), then offered in link order, exactly as a
 	// per-neighbour loop would.
-	vecs, dims, gather := ix.vecs, ix.dims, ix.gather
+	vecs, stride, gather := ix.vecs, ix.stride, ix.gather
 	if cap(sc.rows) < ix.m0 {
 		sc.rows, sc.dists = make([]uint32, 0, ix.m0), make([]float32, ix.m0)
 	}
@@ -142,7 +150,7 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 			continue
 		}
 		dists := sc.dists[:len(rows)]
-		gather(q, vecs, dims, rows, dists)
+		gather(q, vecs, stride, rows, dists)
 		*count += int64(len(rows))
 		for i, nb := range rows {
 			d := dists[i]
