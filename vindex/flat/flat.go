@@ -24,9 +24,10 @@ type Index struct {
 	norms []float32         // Cosine only: squared norm per slot
 	slots map[uint64]uint32 // id → slot
 
-	// quant is the uint8 copy of data for the L2 scan (quant.go), nil until
-	// the first search that wants it. Its contents are guarded by mu like
-	// data; quantBuild lets one reader build it under the read lock.
+	// quant is the uint8 copy of data for the L2, Cosine and InnerProduct
+	// scans (quant.go), nil until the first search that wants it. Its
+	// contents are guarded by mu like data; quantBuild lets one reader
+	// build it under the read lock.
 	quant        atomic.Pointer[quantCodes]
 	quantBuild   sync.Mutex
 	quantMode    atomic.Int32 // quantMode; tests and benchmarks only
@@ -169,8 +170,8 @@ func (x *Index) Delete(ids []uint64) error {
 }
 
 // Stats reports the live vectors and memory used, including the quantized
-// copy of the L2 scan (about one byte per stored value) once built. Flat
-// never has tombstones.
+// copy of the L2, Cosine and InnerProduct scans (about one byte per stored
+// value) once built. Flat never has tombstones.
 func (x *Index) Stats() vindex.Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()

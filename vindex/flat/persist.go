@@ -64,8 +64,8 @@ func (x *Index) Save(w io.Writer) error {
 
 // Load reads an index written by Save. Errors wrap ErrFormat for a bad
 // magic, unknown version, invalid header, a NaN or infinite value or
-// truncated data, and carry the reader's error otherwise. The quantized
-// copy of the L2 scan is not stored: the first search that uses it
+// truncated data, and carry the reader's error otherwise. The uint8 copy
+// of the quantized scans is not stored: the first search that uses it
 // rebuilds it.
 func Load(r io.Reader) (*Index, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
