@@ -196,7 +196,7 @@ func (r *benchRun) explain(ctx context.Context, conn *pgx.Conn, f *benchFilter, 
 // len]), cycling over the query set, and scores the first pass (each query
 // once) against the ground truth. Every client first runs a warm-up; the
 // clock starts when all have finished it. After the first pass a client
-// stops early once --max-seconds have passed.
+// stops once --max-time has passed.
 func (r *benchRun) measure(ctx context.Context, conns []*pgx.Conn, f *benchFilter) (benchResult, error) {
 	sqlText, pct := r.queryText(f), 0
 	if f != nil {
