@@ -38,24 +38,8 @@ func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datu
 			}
 			prepared[sql] = prep
 		}
-		r, err := s.Execute(ctx, prep, params)
-		if err != nil {
-			b.Fatal(sql, err)
-		}
 		n := 0
-		for {
-			_, ok, err := r.Next(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if !ok {
-				break
-			}
-			n++
-		}
-		if err := s.Sync(); err != nil {
-			b.Fatal(err)
-		}
+		drain(b, s, prep, params, func([]types.Datum) { n++ })
 		return n
 	}
 	exec("CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(128), cat int)")
@@ -146,23 +130,30 @@ func queryIDs(b *testing.B, s *Session, q string, params ...types.Datum) []int64
 	if err != nil {
 		b.Fatal(err)
 	}
+	var ids []int64
+	drain(b, s, prep, params, func(row []types.Datum) { ids = append(ids, row[0].I) })
+	return ids
+}
+
+// drain executes prep with params, hands each result row to row and ends
+// the implicit transaction, as the wire server's Execute and Sync do.
+func drain(b *testing.B, s *Session, prep *Prepared, params []types.Datum, row func([]types.Datum)) {
+	ctx := context.Background()
 	r, err := s.Execute(ctx, prep, params)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var ids []int64
 	for {
-		row, ok, err := r.Next(ctx)
+		vals, ok, err := r.Next(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if !ok {
 			break
 		}
-		ids = append(ids, row[0].I)
+		row(vals)
 	}
 	if err := s.Sync(); err != nil {
 		b.Fatal(err)
 	}
-	return ids
 }
