@@ -117,3 +117,31 @@ func (c *conn) abortCopy() {
 		c.endCopy()
 	}
 }
+
+// sendCopyOut runs a COPY ... TO STDOUT to its end: CopyOutResponse, one
+// CopyData per payload (header, each row, trailer), CopyDone and
+// CommandComplete "COPY n". On an error the client gets ErrorResponse in
+// place of CopyDone, as from PostgreSQL.
+// Reference: 55.2.6 "COPY Operations".
+func (c *conn) sendCopyOut(ctx context.Context, res *sql.Result) error {
+	defer res.Close()
+	co := res.CopyOut()
+	c.wr.send(&pgproto3.CopyOutResponse{
+		OverallFormat:     byte(co.Format),
+		ColumnFormatCodes: uint16s(co.ColumnFormats),
+	})
+	for {
+		data, ok, err := res.NextCopyData(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		c.wr.copyData(data)
+	}
+	c.wr.emptyMsg(msgCopyDone)
+	c.sendNotices()
+	c.wr.commandComplete(res.Tag())
+	return nil
+}

@@ -36,6 +36,17 @@ func (c *conn) handleExecute(m *pgproto3.Execute) bool {
 			c.startCopy(res, ctx, done, false, "", nil)
 			return c.wr.flush() != nil
 		}
+		if res.CopyOut() != nil {
+			// NB: COPY TO runs to its end whatever the row limit.
+			err := c.sendCopyOut(ctx, res)
+			done()
+			p.done, p.tag = true, "COPY"
+			if err != nil {
+				c.closePortal(p.name)
+				return c.extendedError(err)
+			}
+			return false
+		}
 		p.res = res
 	}
 	suspended, n, err := c.streamPortal(ctx, p, m.MaxRows)

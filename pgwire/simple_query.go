@@ -49,7 +49,9 @@ func (c *conn) runSimpleStatements(query string, stmts []sql.Parsed) bool {
 			c.startCopy(res, ctx, done, true, query, stmts[i+1:])
 			return c.wr.flush() != nil
 		}
-		if err == nil {
+		if err == nil && res.CopyOut() != nil {
+			err = c.sendCopyOut(ctx, res)
+		} else if err == nil {
 			err = c.streamAll(ctx, res)
 		}
 		done()

@@ -93,7 +93,18 @@ const (
 	msgNoData          = 'n'
 	msgPortalSuspended = 's'
 	msgEmptyQuery      = 'I'
+	msgCopyDone        = 'c'
 )
+
+// copyData appends a CopyData message carrying b.
+func (w *writer) copyData(b []byte) {
+	if w.err != nil {
+		return
+	}
+	sp := w.begin('d')
+	w.buf = append(w.buf, b...)
+	w.finish(sp)
+}
 
 // readyForQuery appends ReadyForQuery with the transaction status byte.
 func (w *writer) readyForQuery(status byte) {

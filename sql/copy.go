@@ -25,12 +25,7 @@ type copyIn struct {
 	table    *executor.Table
 	target   []int           // table column of each field
 	defaults []executor.Expr // per table column, for columns not listed
-	format   string          // "text", "csv", "binary"
-	delim    byte
-	null     string
-	quote    byte
-	escape   byte
-	header   bool
+	copyFormat
 
 	buf       []byte
 	pending   [][]types.Datum
@@ -98,23 +93,22 @@ func (r *Result) CopyFail(msg string) error {
 	return pgerr.Newf(pgerr.QueryCanceled, "COPY from stdin failed: %s", msg)
 }
 
-func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
-	if !st.From {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY TO is not supported yet; use SELECT")
-	}
-	cat, err := s.catalog()
-	if err != nil {
-		return nil, err
-	}
-	t, err := cat.table(st.Table.Schema, st.Table.Name)
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
-	}
-	c := &copyIn{s: s, ctx: ctx, table: t, format: "text", delim: '\t', null: `\N`, quote: '"', escape: '"'}
-	for k, v := range st.Options {
+// copyFormat is how COPY rows are written: the format and its options.
+type copyFormat struct {
+	format string // "text", "csv", "binary"
+	delim  byte
+	null   string
+	quote  byte
+	escape byte
+	header bool
+}
+
+// parseCopyOptions reads COPY's options (keys lower case) with
+// PostgreSQL's defaults: text with tab and \N, or csv with comma, "" for
+// NULL and " for quote and escape.
+func parseCopyOptions(opts map[string]string) (copyFormat, error) {
+	c := copyFormat{format: "text", delim: '\t', null: `\N`, quote: '"', escape: '"'}
+	for k, v := range opts {
 		switch strings.ToLower(k) {
 		case "format":
 			c.format = strings.ToLower(v)
@@ -124,7 +118,7 @@ func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
 			c.format = "csv"
 		case "delimiter":
 			if len(v) != 1 {
-				return nil, pgerr.New(pgerr.FeatureNotSupported, "COPY delimiter must be a single one-byte character")
+				return c, pgerr.New(pgerr.FeatureNotSupported, "COPY delimiter must be a single one-byte character")
 			}
 			c.delim = v[0]
 		case "null":
@@ -141,20 +135,43 @@ func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
 			}
 		case "encoding", "freeze":
 		default:
-			return nil, pgerr.Newf(pgerr.SyntaxError, "option %q not recognized", k)
+			return c, pgerr.Newf(pgerr.SyntaxError, "option %q not recognized", k)
 		}
 	}
 	if c.format == "csv" {
-		if _, ok := st.Options["delimiter"]; !ok {
+		if _, ok := opts["delimiter"]; !ok {
 			c.delim = ','
 		}
-		if _, ok := st.Options["null"]; !ok {
+		if _, ok := opts["null"]; !ok {
 			c.null = ""
 		}
 	}
 	if c.format != "text" && c.format != "csv" && c.format != "binary" {
-		return nil, pgerr.Newf(pgerr.InvalidParameterValue, "COPY format %q not recognized", c.format)
+		return c, pgerr.Newf(pgerr.InvalidParameterValue, "COPY format %q not recognized", c.format)
 	}
+	return c, nil
+}
+
+func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
+	f, err := parseCopyOptions(st.Options)
+	if err != nil {
+		return nil, err
+	}
+	if !st.From {
+		return s.copyTo(ctx, st, f)
+	}
+	cat, err := s.catalog()
+	if err != nil {
+		return nil, err
+	}
+	t, err := cat.table(st.Table.Schema, st.Table.Name)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
+	}
+	c := &copyIn{s: s, ctx: ctx, table: t, copyFormat: f}
 	b := newBinder(s, cat, nil, "")
 	listed := map[int]bool{}
 	if len(st.Columns) == 0 {

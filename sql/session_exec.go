@@ -252,6 +252,8 @@ type Result struct {
 	done bool
 	tag  string
 	copy *copyIn
+	// copyOut is set for COPY ... TO STDOUT.
+	copyOut *copyOut
 	// table is the table a DML statement modified (for auto-analyze).
 	table uint32
 }

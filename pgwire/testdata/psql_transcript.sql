@@ -12,4 +12,6 @@ SELECT * FROM items WHERE id = 4;
 ROLLBACK;
 SELECT id, label FROM items WHERE label IS NULL;
 SELECT 1 AS a; SELECT 2 AS b;
+\copy (SELECT id, label FROM items ORDER BY id) to stdout with (format csv, header true)
+COPY items (id, embedding) TO STDOUT;
 DROP TABLE items;
