@@ -158,7 +158,7 @@ func (ix *Index) fixOrphans() {
 		sc.visited.reset(len(ix.levels))
 		sc.visited.visit(o)
 		sc.eps = append(sc.eps[:0], cand{curD, cur})
-		ix.searchLayer(q, sc, ix.efc, 0, nil, 0, &count)
+		ix.searchLayer(q, nil, sc, ix.efc, 0, nil, 0, &count)
 		sc.sorted = sc.res.drainSorted(sc.sorted[:0])
 		for _, c := range sc.sorted {
 			if reached[c.slot] && ix.adopt(c.slot, o, indeg) {

@@ -13,6 +13,7 @@
 //	iter.go     Iterator: the resumable, iterative scan for SQL filters
 //	delete.go   tombstones and Repair
 //	mips.go     inner product: vectors augmented to norm M (MIPS→NN reduction)
+//	quant.go    quantized traversal: uint8 codes, code-distance search, exact re-rank
 //	persist.go  Save/Load, format version 2 (reads 1)
 //	visited.go  O(1)-reset visited set; heap.go typed candidate heaps
 //
@@ -33,6 +34,19 @@
 // vector handed out exclude the extra coordinate. Results report the
 // metric's SQL form (see vindex.Result).
 //
+// # Quantized traversal
+//
+// L2 and cosine indexes of at least quantMinDims dimensions also keep
+// every vector as dims uint8 codes (quant.go). Search then walks the graph
+// (upper levels and level 0) by the exact integer distance between codes
+// (distance.L2SquaredU8Gather), keeps ef nodes (plus the closest few it
+// pushed out), and re-ranks them with the float32 distance, so results and
+// distances are the float path's. Construction, Repair, fixOrphans and
+// Iterator use float32 distances only. Codes are written with the vector
+// in reserve (before the slot is linked) and rebuilt by Load (not saved);
+// when more than 1% of the slots were clamped into the code range, reserve
+// re-derives it and re-encodes every slot under mu.
+//
 // # Concurrency and invariants
 //
 //   - writeMu serialises Add, Delete, Repair and Save; Add parallelises
@@ -44,7 +58,7 @@
 //     stripe lock and read with atomic loads and no lock: searches run
 //     while inserts link (see the NB in insert.go).
 //   - A slot is published (reachable by links) only after its vector,
-//     level and id are written; a slot is freed only after no live list
+//     codes (quantized indexes), level and id are written; a slot is freed only after no live list
 //     links to it; slot reuse bumps gen, which iterators check.
 //   - Tombstones (flagDead) stay in the graph and are traversed but never
 //     returned; Repair relinks their neighbours and frees them.

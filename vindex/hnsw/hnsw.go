@@ -127,6 +127,17 @@ type Index struct {
 	// the first Add): at least the norm of every stored vector. Written
 	// under writeMu and mu held exclusively, read under writeMu.
 	normBound float64
+	// Quantized traversal (quant.go). quantize is whether this index
+	// keeps codes (L2 and cosine, unless turned off); quant is the
+	// quantization (nil until derived); codes holds dims bytes per slot
+	// and terms distance.U8L2RowTerm per slot, written with the slot's
+	// vector (before it is linked); clamped counts slots encoded with a
+	// clamped coordinate since the derivation. All guarded by mu like vecs.
+	quantize bool
+	quant    *u8Quant
+	codes    []uint8
+	terms    []uint32
+	clamped  int
 	// gen changes whenever slots are freed or reused (iterators check it).
 	gen uint64
 
@@ -196,6 +207,7 @@ func New(dims int, metric vindex.Metric, params map[string]string) (*Index, erro
 	default:
 		return nil, fmt.Errorf("hnsw: metric %d is not supported (use L2, InnerProduct, Cosine or L1)", metric)
 	}
+	ix.quantize = quantizes(metric) && dims >= quantMinDims
 	ix.entry.Store(noEntry)
 	return ix, nil
 }
@@ -254,7 +266,7 @@ func (ix *Index) Stats() vindex.Stats {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	b := int64(cap(ix.vecs))*4 + int64(cap(ix.links0))*4 + int64(cap(ix.levels)) +
-		int64(cap(ix.ids))*8 + int64(cap(ix.flags)) + int64(cap(ix.upper))*24 + int64(len(ix.idSlot))*16
+		int64(cap(ix.ids))*8 + int64(cap(ix.flags)) + int64(cap(ix.codes)) + int64(cap(ix.terms))*4 + int64(cap(ix.upper))*24 + int64(len(ix.idSlot))*16
 	for _, u := range ix.upper[:ix.nslots] {
 		b += int64(cap(u)) * 4
 	}

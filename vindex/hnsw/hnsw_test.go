@@ -496,7 +496,7 @@ func TestIteratorCoversAllMatches(t *testing.T) {
 // Later rows are longer, so for inner product Adds raise the norm bound
 // and rewrite the augmentation while searches wait on mu.
 func TestConcurrentSearchInsert(t *testing.T) {
-	for _, m := range []vindex.Metric{vindex.L2, vindex.InnerProduct} {
+	for _, m := range []vindex.Metric{vindex.L2, vindex.InnerProduct, vindex.Cosine} {
 		t.Run(m.String(), func(t *testing.T) { testConcurrentSearchInsert(t, m) })
 	}
 }

@@ -61,6 +61,7 @@ func (ix *Index) resize(c int) {
 	flags := make([]uint8, c)
 	copy(flags, ix.flags)
 	ix.flags = flags
+	ix.growCodes(c)
 }
 
 // drawLevel draws a node's top level: floor(-ln(U) * mL) (paper, Algorithm 1
@@ -135,12 +136,16 @@ func (ix *Index) reserve(ids []uint64, vecs []float32) []uint32 {
 				v[j] *= inv
 			}
 		}
+		ix.encodeSlot(s)
 		lv := ix.drawLevel()
 		ix.levels[s] = lv
 		if lv > 0 {
 			ix.upper[s] = make([]uint32, int(lv)*(ix.m+1))
 		}
 		slots = append(slots, s)
+	}
+	if ix.quantStale() {
+		ix.deriveQuant()
 	}
 	return slots
 }
@@ -196,7 +201,7 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 	for l := min(level, top); l >= 0; l-- {
 		sc.visited.reset(len(ix.levels))
 		sc.visited.visit(s)
-		ix.searchLayer(q, sc, ix.efc, l, nil, 0, &count)
+		ix.searchLayer(q, nil, sc, ix.efc, l, nil, 0, &count)
 		sc.sorted = sc.res.drainSorted(sc.sorted[:0])
 		mmax := ix.m
 		if l == 0 {

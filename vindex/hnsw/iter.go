@@ -79,7 +79,7 @@ func (it *Iterator) Next(dst []vindex.Result) ([]vindex.Result, error) {
 	if !it.start {
 		it.start = true
 		it.gen = ix.gen
-		if !ix.descend(it.q, sc, &it.count) {
+		if !ix.descend(it.q, nil, sc, &it.count) {
 			it.done = true
 			return dst, nil
 		}

@@ -154,6 +154,9 @@ func Load(r io.Reader) (*Index, error) {
 	if err := ix.checkLinks(); err != nil {
 		return nil, err
 	}
+	if ix.quantize {
+		ix.deriveQuant() // NB: codes are not in the file (quant.go)
+	}
 	if entry != noEntry {
 		ep, lv := unpackEntry(entry)
 		if int(ep) >= nslots || ix.flags[ep]&flagFree != 0 || lv != int(ix.levels[ep]) {

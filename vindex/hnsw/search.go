@@ -26,6 +26,11 @@ type scratch struct {
 	q       []float32 // normalised (cosine) or zero-padded (inner product) query
 	base    []float32 // buildQuery: a stored inner-product vector, zero-padded
 	ranked  []cand    // rankForSelection: candidates in the augmented metric
+	qq      []uint8   // quantized traversal: the query's codes
+	idists  []uint32  // quantized traversal: integer distances of rows
+	rrows   []uint32  // rerank: the kept slots
+	rdists  []float32 // rerank: their float32 distances
+	spilled maxHeap   // quantized traversal: the closest nodes pushed out of res
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -106,9 +111,13 @@ func (ix *Index) greedy(q []float32, cur uint32, curD float32, l int, skip uint3
 // distance, so the search continues until ef accepted nodes are found,
 // the reachable graph is exhausted, or budget distances are computed.
 // A nil f means construction mode: every node counts.
-func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, budget int64, count *int64) {
+//
+// With qq non-nil (the query's codes, quant.go) nodes are ranked by the
+// integer code distance instead, and sc.res holds code distances.
+func (ix *Index) searchLayer(q []float32, qq []uint8, sc *scratch, ef, l int, f *acceptor, budget int64, count *int64) {
 	cands := sc.cands[:0]
 	res := sc.res[:0]
+	sc.spilled = sc.spilled[:0]
 	vis := &sc.visited
 	for _, e := range sc.eps {
 		if vis.visit(e.slot) {
@@ -150,7 +159,11 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 			continue
 		}
 		dists := sc.dists[:len(rows)]
-		gather(q, vecs, stride, rows, dists)
+		if qq != nil {
+			ix.gatherU8(qq, rows, dists, sc)
+		} else {
+			gather(q, vecs, stride, rows, dists)
+		}
 		*count += int64(len(rows))
 		for i, nb := range rows {
 			d := dists[i]
@@ -162,6 +175,9 @@ func (ix *Index) searchLayer(q []float32, sc *scratch, ef, l int, f *acceptor, b
 					if len(res) < ef {
 						res.push(cand{d, nb})
 					} else {
+						if qq != nil {
+							ix.spill(sc, res[0], ef)
+						}
 						res.replaceTop(cand{d, nb})
 					}
 				}
@@ -232,11 +248,16 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var count int64
-	if !ix.descend(q, sc, &count) {
+	qq := ix.quantQuery(q, sc)
+	if !ix.descend(q, qq, sc, &count) {
 		return dst, nil
 	}
-	ix.searchLayer(q, sc, ef, 0, &acc, budget, &count)
-	sc.sorted = sc.res.drainSorted(sc.sorted[:0])
+	ix.searchLayer(q, qq, sc, ef, 0, &acc, budget, &count)
+	if qq != nil {
+		ix.rerank(q, sc, &count)
+	} else {
+		sc.sorted = sc.res.drainSorted(sc.sorted[:0])
+	}
 	dst = ix.appendResults(dst, sc.sorted, k)
 	ix.distCount.Add(count)
 	return dst, nil
@@ -244,17 +265,33 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 
 // descend finds the level-0 entry point for q by greedy search from the
 // top level, resets the visited set and seeds sc.eps. Caller holds mu
-// shared. It returns false on an empty graph.
-func (ix *Index) descend(q []float32, sc *scratch, count *int64) bool {
+// shared. It returns false on an empty graph. With qq non-nil it ranks by
+// the code distance (quant.go), and sc.eps holds code distances.
+func (ix *Index) descend(q []float32, qq []uint8, sc *scratch, count *int64) bool {
 	e := ix.entry.Load()
 	if e == noEntry {
 		return false
 	}
 	ep, top := unpackEntry(e)
-	cur, curD := ep, ix.dist(q, ix.vec(ep))
-	*count++
-	for l := top; l > 0; l-- {
-		cur, curD = ix.greedy(q, cur, curD, l, math.MaxUint32, count)
+	var cur uint32
+	var curD float32
+	if qq != nil {
+		if cap(sc.rows) < ix.m0 {
+			sc.rows, sc.dists = make([]uint32, 0, ix.m0), make([]float32, ix.m0)
+		}
+		sc.rows = append(sc.rows[:0], ep)
+		ix.gatherU8(qq, sc.rows[:1], sc.dists[:1], sc)
+		cur, curD = ep, sc.dists[0]
+		*count++
+		for l := top; l > 0; l-- {
+			cur, curD = ix.greedyU8(qq, cur, curD, l, sc, count)
+		}
+	} else {
+		cur, curD = ep, ix.dist(q, ix.vec(ep))
+		*count++
+		for l := top; l > 0; l-- {
+			cur, curD = ix.greedy(q, cur, curD, l, math.MaxUint32, count)
+		}
 	}
 	sc.visited.reset(len(ix.levels))
 	sc.eps = append(sc.eps[:0], cand{curD, cur})
