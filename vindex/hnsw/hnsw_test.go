@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/vecgres/vecgres/vindex"
@@ -596,5 +597,60 @@ func TestProgressAndStats(t *testing.T) {
 	_, _ = ix.Search(make([]float32, dims), 5, nil, nil)
 	if ix.Stats().Distances <= before {
 		t.Fatal("search did not count distances")
+	}
+}
+
+// TestConcurrentInsertKeepsResults: a search running while inserts link
+// new nodes must always find k results in a graph that holds more than k
+// nodes. A node reachable on an upper level before its level-0 list was
+// written once sent such searches into a dead end (0 results).
+func TestConcurrentInsertKeepsResults(t *testing.T) {
+	for _, m := range []vindex.Metric{vindex.L2, vindex.Cosine} {
+		t.Run(m.String(), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(21, 22))
+			const n0, n, dims, k = 200, 6000, 8, 10
+			vecs := randVecs(r, n, dims)
+			// NB: m=3 gives many upper levels, so many nodes are linked on
+			// several levels while searches run.
+			ix := mustNew(t, dims, m, map[string]string{"m": "3", "ef_construction": "12"})
+			if err := ix.Add(seqIDs(n0), vecs[:n0*dims]); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			var short atomic.Int64
+			stop := make(chan struct{})
+			for w := 0; w < 2; w++ {
+				wg.Go(func() {
+					rr := rand.New(rand.NewPCG(uint64(w), 7))
+					var res []vindex.Result
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						var err error
+						res, err = ix.Search(randVecs(rr, 1, dims), k, &vindex.SearchParams{EfSearch: 20}, res)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if len(res) < k {
+							short.Add(1)
+						}
+					}
+				})
+			}
+			for i := n0; i < n; i += 200 {
+				if err := ix.Add(seqIDs(i + 200)[i:], vecs[i*dims:(i+200)*dims]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			close(stop)
+			wg.Wait()
+			if s := short.Load(); s > 0 {
+				t.Fatalf("%d searches returned fewer than %d results during inserts", s, k)
+			}
+		})
 	}
 }

@@ -198,21 +198,33 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 		cur, curD = ix.greedy(q, cur, curD, l, s, &count)
 	}
 	sc.eps = append(sc.eps[:0], cand{curD, cur})
-	for l := min(level, top); l >= 0; l-- {
+	hi := min(level, top)
+	for len(sc.selByLevel) <= hi {
+		sc.selByLevel = append(sc.selByLevel, nil)
+	}
+	for l := hi; l >= 0; l-- {
 		sc.visited.reset(len(ix.levels))
 		sc.visited.visit(s)
 		ix.searchLayer(q, nil, sc, ix.efc, l, nil, 0, &count)
 		sc.sorted = sc.res.drainSorted(sc.sorted[:0])
+		sc.selByLevel[l] = ix.selectNeighbors(ix.rankForSelection(s, sc.sorted, sc, &count), ix.m, sc.selByLevel[l][:0])
+		ix.setLinks(s, l, sc.selByLevel[l])
+		sc.eps = append(sc.eps[:0], sc.sorted...)
+	}
+	// NB: s becomes reachable only through the links added to its
+	// neighbours, so those are published after all of s's own lists are
+	// set, and from level 0 up: a concurrent search that reaches s on some
+	// level then always finds s's lists on that level and every level
+	// below. Published top-down, a search could descend to s before its
+	// level-0 list existed and return nothing.
+	for l := 0; l <= hi; l++ {
 		mmax := ix.m
 		if l == 0 {
 			mmax = ix.m0
 		}
-		sc.sel = ix.selectNeighbors(ix.rankForSelection(s, sc.sorted, sc, &count), ix.m, sc.sel[:0])
-		ix.setLinks(s, l, sc.sel)
-		for _, c := range sc.sel {
+		for _, c := range sc.selByLevel[l] {
 			ix.addLink(c.slot, s, l, mmax, sc)
 		}
-		sc.eps = append(sc.eps[:0], sc.sorted...)
 	}
 	ix.distCount.Add(count)
 }

@@ -20,17 +20,20 @@ type scratch struct {
 	sorted  []cand
 	sel     []cand
 	sel2    []cand
-	nbuf    []cand
-	rows    []uint32  // searchLayer: unvisited neighbours of one node
-	dists   []float32 // searchLayer: their distances
-	q       []float32 // normalised (cosine) or zero-padded (inner product) query
-	base    []float32 // buildQuery: a stored inner-product vector, zero-padded
-	ranked  []cand    // rankForSelection: candidates in the augmented metric
-	qq      []uint8   // quantized traversal: the query's codes
-	idists  []uint32  // quantized traversal: integer distances of rows
-	rrows   []uint32  // rerank: the kept slots
-	rdists  []float32 // rerank: their float32 distances
-	spilled maxHeap   // quantized traversal: the closest nodes pushed out of res
+	// selByLevel[l] is link's neighbour selection on level l, kept until
+	// the reverse links are published bottom-up.
+	selByLevel [][]cand
+	nbuf       []cand
+	rows       []uint32  // searchLayer: unvisited neighbours of one node
+	dists      []float32 // searchLayer: their distances
+	q          []float32 // normalised (cosine) or zero-padded (inner product) query
+	base       []float32 // buildQuery: a stored inner-product vector, zero-padded
+	ranked     []cand    // rankForSelection: candidates in the augmented metric
+	qq         []uint8   // quantized traversal: the query's codes
+	idists     []uint32  // quantized traversal: integer distances of rows
+	rrows      []uint32  // rerank: the kept slots
+	rdists     []float32 // rerank: their float32 distances
+	spilled    maxHeap   // quantized traversal: the closest nodes pushed out of res
 }
 
 func (ix *Index) getScratch() *scratch {
