@@ -289,7 +289,26 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 		a.out = nil
 		return a.exact(ctx, q, k)
 	}
+	if a.Filter == nil && len(a.out) < k && a.mayHaveMoreRows(len(a.out)) {
+		// NB: an index can come back short without a filter too: IVF lists
+		// probed that hold fewer than k vectors, rows the index skips
+		// (NULL vectors sort last but are rows), a graph region cut off by
+		// deletes. The table has more rows, so the exact answer is owed.
+		a.out = nil
+		return a.exact(ctx, q, k)
+	}
 	return nil
+}
+
+// mayHaveMoreRows reports whether the table may hold more than got rows:
+// the committed row count when the row mirror has it, otherwise true.
+func (a *AnnScan) mayHaveMoreRows(got int) bool {
+	if a.mirror == nil {
+		return true
+	}
+	more := true
+	a.vecs.withMirror(a.mirror, func(m *rowMirror) { more = len(m.rows) > got })
+	return more
 }
 
 // fetch reads the row with vector id id; nil when it does not exist.
