@@ -2,6 +2,8 @@ package sql
 
 import (
 	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/sql/tree"
 	"github.com/vecgres/vecgres/storage"
 )
 
@@ -23,6 +25,19 @@ func (c *catalogView) table(schema, name string) (*executor.Table, error) {
 		return nil, nil
 	}
 	return c.e.table(desc)
+}
+
+// existingTable is table for statements that need the table to exist:
+// a missing one is PostgreSQL's 42P01 "relation "name" does not exist".
+func (c *catalogView) existingTable(t tree.TableName) (*executor.Table, error) {
+	tbl, err := c.table(t.Schema, t.Name)
+	if err != nil {
+		return nil, err
+	}
+	if tbl == nil {
+		return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", t.Name)
+	}
+	return tbl, nil
 }
 
 // hasExtension reports whether CREATE EXTENSION name ran in this database.

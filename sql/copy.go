@@ -41,14 +41,7 @@ func (r *Result) CopyIn() *CopyIn {
 	if r.copy == nil {
 		return nil
 	}
-	f := int16(0)
-	if r.copy.format == "binary" {
-		f = 1
-	}
-	cf := make([]int16, len(r.copy.target))
-	for i := range cf {
-		cf[i] = f
-	}
+	f, cf := r.copy.wireFormats(len(r.copy.target))
 	return &CopyIn{Format: f, ColumnFormats: cf}
 }
 
@@ -101,6 +94,20 @@ type copyFormat struct {
 	quote  byte
 	escape byte
 	header bool
+}
+
+// wireFormats are the format codes of CopyInResponse/CopyOutResponse for n
+// columns: 1 (binary) or 0 (text, csv), overall and for every column.
+func (f copyFormat) wireFormats(n int) (int16, []int16) {
+	code := int16(0)
+	if f.format == "binary" {
+		code = 1
+	}
+	cf := make([]int16, n)
+	for i := range cf {
+		cf[i] = code
+	}
+	return code, cf
 }
 
 // parseCopyOptions reads COPY's options (keys lower case) with
@@ -164,12 +171,9 @@ func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := cat.table(st.Table.Schema, st.Table.Name)
+	t, err := cat.existingTable(st.Table)
 	if err != nil {
 		return nil, err
-	}
-	if t == nil {
-		return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
 	}
 	c := &copyIn{s: s, ctx: ctx, table: t, copyFormat: f}
 	b := newBinder(s, cat, nil, "")

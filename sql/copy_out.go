@@ -46,12 +46,9 @@ func (s *Session) copyTo(ctx context.Context, st *tree.Copy, f copyFormat) (*Res
 	sel := st.Query
 	sqlText := ""
 	if sel == nil {
-		t, err := cat.table(st.Table.Schema, st.Table.Name)
+		t, err := cat.existingTable(st.Table)
 		if err != nil {
 			return nil, err
-		}
-		if t == nil {
-			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
 		}
 		cols := st.Columns
 		if len(cols) == 0 {
@@ -101,14 +98,7 @@ func (r *Result) CopyOut() *CopyOut {
 	if r.copyOut == nil {
 		return nil
 	}
-	f := int16(0)
-	if r.copyOut.format == "binary" {
-		f = 1
-	}
-	cf := make([]int16, len(r.copyOut.cols))
-	for i := range cf {
-		cf[i] = f
-	}
+	f, cf := r.copyOut.wireFormats(len(r.copyOut.cols))
 	return &CopyOut{Format: f, ColumnFormats: cf}
 }
 

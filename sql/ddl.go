@@ -345,12 +345,9 @@ func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
 	}
 	var tables []*executor.Table
 	if st.Table != nil {
-		t, err := cat.table(st.Table.Schema, st.Table.Name)
+		t, err := cat.existingTable(*st.Table)
 		if err != nil {
 			return nil, err
-		}
-		if t == nil {
-			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
 		}
 		tables = append(tables, t)
 	} else {

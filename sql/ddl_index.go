@@ -29,12 +29,9 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	t, err := cat.table(st.Table.Schema, st.Table.Name)
+	t, err := cat.existingTable(st.Table)
 	if err != nil {
 		return nil, err
-	}
-	if t == nil {
-		return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Table.Name)
 	}
 	method := strings.ToLower(st.Method)
 	if method == "" {
