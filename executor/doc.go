@@ -5,7 +5,8 @@
 // Operators: table scans and primary-key lookups (scan.go), filter,
 // project, limit, values (relational.go), sort and the bounded top-k heap
 // that serves exact nearest-neighbour queries (sort.go), hash aggregation
-// and DISTINCT (aggregate.go), nested-loop joins and set operations
+// and DISTINCT (aggregate.go), window functions over sorted input
+// (window.go), nested-loop joins and set operations
 // (join.go), set-returning functions (funcscan.go), subqueries
 // (subquery.go), INSERT/UPDATE/DELETE with constraint checks (modify.go),
 // and vector index scans (ann_scan.go).

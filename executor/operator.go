@@ -54,6 +54,8 @@ func Walk(op Operator, f func(Operator)) {
 		Walk(o.Input, f)
 	case *HashAggregate:
 		Walk(o.Input, f)
+	case *Window:
+		Walk(o.Input, f)
 	case *Distinct:
 		Walk(o.Input, f)
 	case *NestedLoopJoin:

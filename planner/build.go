@@ -55,6 +55,12 @@ func Build(n Node) (executor.Operator, error) {
 			return nil, err
 		}
 		return &executor.HashAggregate{Input: in, GroupBy: n.GroupBy, Aggs: n.Aggs}, nil
+	case *Window:
+		in, err := Build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Window{Input: in, PartitionBy: n.PartitionBy, OrderBy: n.OrderBy, Frame: n.Frame, Funcs: n.Funcs}, nil
 	case *Sort:
 		in, err := Build(n.Input)
 		if err != nil {

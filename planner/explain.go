@@ -95,6 +95,9 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 			info("Group Key: %s", strings.Join(keys, ", "))
 		}
 		child(n.Input)
+	case *Window:
+		add("WindowAgg")
+		child(n.Input)
 	case *Sort:
 		add("Sort")
 		info("Sort Key: %s", sortKeys(n.Keys, n.Input))

@@ -67,6 +67,19 @@ type Aggregate struct {
 	Cols    []Column
 }
 
+// Window computes window functions of one window specification: each
+// output row is the input row followed by one column per Funcs entry.
+// The binder puts a Sort by PartitionBy then OrderBy below it (none when
+// both are empty); see executor.Window.
+type Window struct {
+	Input       Node
+	PartitionBy []executor.Expr
+	OrderBy     []executor.SortKey
+	Frame       *executor.WindowFrame
+	Funcs       []executor.WindowFunc
+	Cols        []Column
+}
+
 // Sort orders rows.
 type Sort struct {
 	Input Node
@@ -153,6 +166,7 @@ func (n *Values) Columns() []Column    { return n.Cols }
 func (n *Filter) Columns() []Column    { return n.Input.Columns() }
 func (n *Project) Columns() []Column   { return n.Cols }
 func (n *Aggregate) Columns() []Column { return n.Cols }
+func (n *Window) Columns() []Column    { return n.Cols }
 func (n *Sort) Columns() []Column      { return n.Input.Columns() }
 func (n *Limit) Columns() []Column     { return n.Input.Columns() }
 func (n *TopK) Columns() []Column      { return n.Input.Columns() }

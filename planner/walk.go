@@ -9,6 +9,8 @@ func inputs(n Node) []Node {
 		return []Node{n.Input}
 	case *Aggregate:
 		return []Node{n.Input}
+	case *Window:
+		return []Node{n.Input}
 	case *Sort:
 		return []Node{n.Input}
 	case *Limit:
@@ -40,6 +42,8 @@ func setInputs(n Node, in []Node) {
 	case *Project:
 		n.Input = in[0]
 	case *Aggregate:
+		n.Input = in[0]
+	case *Window:
 		n.Input = in[0]
 	case *Sort:
 		n.Input = in[0]

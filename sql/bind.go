@@ -26,6 +26,9 @@ type binder struct {
 	// inAggArgs is set while an aggregate's arguments are bound, so a
 	// nested aggregate call gets PostgreSQL's 42803 message.
 	inAggArgs bool
+	// inWinArgs is set while a window function's arguments and window are
+	// bound, so a nested window function gets 42P20.
+	inWinArgs bool
 }
 
 func newBinder(s *Session, cat *catalogView, paramTypes []types.T, sqlText string) *binder {
@@ -45,6 +48,9 @@ type scope struct {
 	// agg is non-nil while binding the select list, HAVING and ORDER BY of
 	// an aggregating query.
 	agg *aggContext
+	// win is non-nil where window functions are allowed (the select list
+	// and ORDER BY); it collects them.
+	win *winContext
 	// outputs are the select list's output names and expressions, visible
 	// to ORDER BY by name.
 	ctes map[string]*cteDef

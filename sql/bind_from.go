@@ -148,6 +148,9 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 			}
 		}
 	} else if j.On != nil {
+		if err := b.noWindows(j.On, "JOIN conditions"); err != nil {
+			return nil, nil, err
+		}
 		if on, err = b.boolExpr(sc, j.On, "JOIN/ON"); err != nil {
 			return nil, nil, err
 		}

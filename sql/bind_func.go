@@ -17,7 +17,10 @@ type builtinFunc = builtin.Func
 func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 	name := lower(e.Name)
 	if e.Over != nil {
-		return nil, pgerr.New(pgerr.FeatureNotSupported, "window functions are not supported yet")
+		return b.windowCall(sc, e)
+	}
+	if _, ok := windowOnly[name]; ok {
+		return nil, pgerr.Newf(pgerr.WrongObjectType, "window function %s requires an OVER clause", name)
 	}
 	if b.lib.IsAggregate(name) {
 		if b.inAggArgs {
@@ -215,6 +218,14 @@ func walkExpr(e tree.Expr, f func(tree.Expr) bool) {
 	case *tree.FuncCall:
 		for _, a := range e.Args {
 			walkExpr(a, f)
+		}
+		if e.Over != nil {
+			for _, p := range e.Over.PartitionBy {
+				walkExpr(p, f)
+			}
+			for _, o := range e.Over.OrderBy {
+				walkExpr(o.Expr, f)
+			}
 		}
 	case *tree.Cast:
 		walkExpr(e.Expr, f)

@@ -52,6 +52,9 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 	} else if node, from, err = b.fromList(parent, sel.From); err != nil {
 		return nil, err
 	}
+	if err := b.noWindowsIn(sel); err != nil {
+		return nil, err
+	}
 	if sel.Where != nil {
 		if containsAggregate(b, sel.Where) {
 			return nil, b.errPos(pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in WHERE"), exprPos(sel.Where))
@@ -84,6 +87,8 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 		}
 		out = &scope{parent: parent, agg: ac, cols: from.cols}
 	}
+	wc := &winContext{}
+	out.win = wc
 
 	exprs, cols, err := b.targets(out, from, sel.Targets)
 	if err != nil {
@@ -100,6 +105,7 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 	if err != nil {
 		return nil, err
 	}
+	out.win = nil
 	if sel.Distinct && len(sel.DistinctOn) == 0 && len(exprs) > visible {
 		return nil, pgerr.New(pgerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 	}
@@ -127,6 +133,9 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 		if having != nil {
 			node = &planner.Filter{Input: node, Pred: having}
 		}
+	}
+	if len(wc.calls) > 0 {
+		node = b.planWindows(node, wc)
 	}
 	pcols := append([]planner.Column(nil), cols...)
 	for i := visible; i < len(exprs); i++ {
@@ -232,7 +241,7 @@ func (b *binder) targets(out, from *scope, ts []tree.Target) ([]executor.Expr, [
 		}
 		x = b.defaultUnknown(x)
 		col := planner.Column{Name: targetName(t), Type: x.Type()}
-		if c, ok := x.(*executor.ColRef); ok && out.agg == nil && c.Idx < len(from.cols) {
+		if c, ok := x.(*executor.ColRef); ok && out.agg == nil && c.Idx >= 0 && c.Idx < len(from.cols) {
 			src := from.cols[c.Idx]
 			col.TableOID, col.ColNum = src.TableOID, src.ColNum
 		}

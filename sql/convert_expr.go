@@ -19,6 +19,9 @@ type converter struct {
 	sc *stmtCtx
 	f  *frag
 	r  *rewriter
+	// windows are the named windows (WINDOW w AS (...)) of the query
+	// level being converted.
+	windows map[string]*ast.WindowSpec
 }
 
 // pos maps a TiDB node's offset back to the statement text.
@@ -286,27 +289,14 @@ func (c *converter) window(x *ast.WindowFuncExpr) (tree.Expr, error) {
 	if err := c.funcArgs(fc, x.Args); err != nil {
 		return nil, err
 	}
-	spec := x.Spec
-	if spec.Name.O != "" || spec.Ref.O != "" || spec.Frame != nil {
-		return nil, c.bad(x, "named windows and window frames")
+	if x.FromLast || x.IgnoreNull {
+		return nil, c.bad(x, "FROM LAST and IGNORE NULLS")
 	}
-	fc.Over = &tree.WindowSpec{}
-	if spec.PartitionBy != nil {
-		for _, it := range spec.PartitionBy.Items {
-			e, err := c.expr(it.Expr)
-			if err != nil {
-				return nil, err
-			}
-			fc.Over.PartitionBy = append(fc.Over.PartitionBy, e)
-		}
+	spec, err := c.windowSpec(&x.Spec)
+	if err != nil {
+		return nil, err
 	}
-	if spec.OrderBy != nil {
-		items, err := c.orderBy(spec.OrderBy)
-		if err != nil {
-			return nil, err
-		}
-		fc.Over.OrderBy = items
-	}
+	fc.Over = spec
 	return fc, nil
 }
 

@@ -92,6 +92,11 @@ func (c *converter) selectStmt(x *ast.SelectStmt) (*tree.Select, error) {
 	if err := c.with(s, x.With); err != nil {
 		return nil, err
 	}
+	outer, err := c.enterWindows(x.WindowSpecs)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { c.windows = outer }()
 	if x.Fields != nil {
 		fields := x.Fields.Fields
 		if len(fields) > 0 && isMarker(fields[0].Expr, mkValuesRow) {
@@ -123,7 +128,6 @@ func (c *converter) selectStmt(x *ast.SelectStmt) (*tree.Select, error) {
 		}
 		s.From = from
 	}
-	var err error
 	if s.Where, err = c.expr(x.Where); err != nil {
 		return nil, err
 	}
@@ -140,9 +144,6 @@ func (c *converter) selectStmt(x *ast.SelectStmt) (*tree.Select, error) {
 		if s.Having, err = c.expr(x.Having.Expr); err != nil {
 			return nil, err
 		}
-	}
-	if len(x.WindowSpecs) > 0 {
-		return nil, c.bad(x, "WINDOW clause")
 	}
 	if x.LockInfo != nil && x.LockInfo.LockType != ast.SelectLockNone {
 		s.ForUpdate = true

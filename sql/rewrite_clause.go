@@ -94,7 +94,7 @@ func (r *rewriter) funcCall(schema string, name token, forceMarker bool) frag {
 		over.raw(" ")
 		over.at("over ", o.pos)
 		if r.cur().isOp("(") {
-			over.add(r.group())
+			over.add(r.windowGroup())
 		} else if r.cur().isName() {
 			over.at(quoteIdent(r.cur().val), r.cur().pos)
 			r.i++
@@ -103,7 +103,7 @@ func (r *rewriter) funcCall(schema string, name token, forceMarker bool) frag {
 		}
 	}
 	native := !forceMarker && schema == "" && nativeFuncs[fn] && !ordered && !filtered &&
-		(!distinct || nativeDistinct[fn])
+		(!distinct || nativeDistinct[fn]) && (hasOver || !windowOnlyNames[fn])
 	if native {
 		var f frag
 		f.at(fn, name.pos)

@@ -279,8 +279,25 @@ func formatFunc(b *strings.Builder, x *FuncCall) {
 			b.WriteString("ORDER BY ")
 			formatOrder(b, x.Over.OrderBy)
 		}
+		if f := x.Over.Frame; f != nil {
+			if len(x.Over.PartitionBy) > 0 || len(x.Over.OrderBy) > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(f.Mode + " BETWEEN ")
+			formatBound(b, f.Start)
+			b.WriteString(" AND ")
+			formatBound(b, f.End)
+		}
 		b.WriteByte(')')
 	}
+}
+
+func formatBound(b *strings.Builder, fb FrameBound) {
+	if fb.Offset != nil {
+		formatExpr(b, fb.Offset)
+		b.WriteByte(' ')
+	}
+	b.WriteString(fb.Kind)
 }
 
 func formatOrder(b *strings.Builder, items []OrderItem) {

@@ -109,10 +109,27 @@ type FuncCall struct {
 	Over     *WindowSpec // non-nil for window functions
 }
 
-// WindowSpec is the OVER clause of a window function call.
+// WindowSpec is the OVER clause of a window function call, with any
+// reference to a named window (WINDOW w AS (...)) already resolved.
 type WindowSpec struct {
 	PartitionBy []Expr
 	OrderBy     []OrderItem
+	Frame       *WindowFrame // nil: the default frame
+}
+
+// WindowFrame is a frame clause: Mode is "ROWS", "RANGE" or "GROUPS".
+type WindowFrame struct {
+	Pos        int
+	Mode       string
+	Start, End FrameBound
+}
+
+// FrameBound is one end of a frame. Kind is "UNBOUNDED PRECEDING",
+// "PRECEDING", "CURRENT ROW", "FOLLOWING" or "UNBOUNDED FOLLOWING";
+// Offset is set for PRECEDING and FOLLOWING.
+type FrameBound struct {
+	Kind   string
+	Offset Expr
 }
 
 // TypeName is a type as written, canonicalised to PostgreSQL's internal
