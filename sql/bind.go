@@ -151,8 +151,16 @@ func (b *binder) buildPlan(n planner.Node) (executor.Operator, error) {
 	return planner.Build(b.s.e.optimizer().Optimize(n))
 }
 
-// regCast resolves 'name'::regclass or 'name'::regtype to an OID constant.
+// regCast resolves 'name'::regclass, 'name'::regtype or 'name'::regproc
+// to an OID constant.
 func (b *binder) regCast(name string, t types.T) (executor.Expr, error) {
+	if t.Family == types.Regproc {
+		oid, err := procOID(name)
+		if err != nil {
+			return nil, err
+		}
+		return &executor.Const{Value: types.NewInt(int64(oid)), Typ: t}, nil
+	}
 	if t.Family == types.Regtype {
 		typ, err := types.ParseTypeName(strings.TrimPrefix(strings.ToLower(name), "pg_catalog."), nil, 0)
 		if err != nil {

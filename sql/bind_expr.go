@@ -457,7 +457,7 @@ func (b *binder) castTo(x executor.Expr, t types.T) (executor.Expr, error) {
 			if c.Value.IsNull() {
 				return &executor.Const{Typ: t}, nil
 			}
-			if t.Family == types.Regclass || t.Family == types.Regtype {
+			if t.Family == types.Regclass || t.Family == types.Regtype || t.Family == types.Regproc {
 				return b.regCast(c.Value.S, t)
 			}
 			v, err := b.parseLiteralExplicit(c.Value.S, t)

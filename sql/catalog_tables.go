@@ -286,7 +286,7 @@ var pgCatalog = map[string]virtualRel{
 	"pg_type": {
 		cols: []vcol{{"oid", tOid}, {"typname", tName}, {"typnamespace", tOid}, {"typowner", tOid}, {"typlen", tInt2},
 			{"typbyval", tBool}, {"typtype", tChar}, {"typcategory", tChar}, {"typispreferred", tBool}, {"typisdefined", tBool},
-			{"typdelim", tChar}, {"typrelid", tOid}, {"typelem", tOid}, {"typarray", tOid}, {"typinput", tText}, {"typoutput", tText},
+			{"typdelim", tChar}, {"typrelid", tOid}, {"typelem", tOid}, {"typarray", tOid}, {"typinput", types.RegprocType}, {"typoutput", types.RegprocType},
 			{"typnotnull", tBool}, {"typbasetype", tOid}, {"typtypmod", tInt4}, {"typndims", tInt4}, {"typcollation", tOid},
 			{"typdefault", tText}},
 		rows: func(b *binder) [][]types.Datum {
@@ -305,13 +305,11 @@ var pgCatalog = map[string]virtualRel{
 				if t.Family != types.Array {
 					arr = t.ArrayOID()
 				}
-				input := t.TypName() + "in"
-				if t.Family == types.Array {
-					input = "array_in"
-				}
+				_, input := typeIOProc(t, false)
+				_, output := typeIOProc(t, true)
 				out = append(out, []types.Datum{dOid(t.OID()), dStr(t.TypName()), dOid(ns), dOid(oidSuperuser), dInt(int64(t.TypLen())),
 					dBool(t.TypLen() > 0 && t.TypLen() <= 8), dStr("b"), dStr(cat), dBool(false), dBool(true), dStr(","), dOid(0), dOid(elem),
-					dOid(arr), dStr(input), dStr(strings.TrimSuffix(input, "in") + "out"), dBool(false), dOid(0), dInt(-1), dInt(0), dOid(0), types.Null})
+					dOid(arr), dOid(input), dOid(output), dBool(false), dOid(0), dInt(-1), dInt(0), dOid(0), types.Null})
 			}
 			return out
 		},

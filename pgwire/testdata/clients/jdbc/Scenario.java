@@ -118,11 +118,12 @@ public class Scenario {
             try (ResultSet rs = ps.executeQuery()) {
                 expect(rs.next(), true, "row 7");
                 expect(rs.getLong(1), 7L, "id");
-                // NB: getObject(2) and getColumnTypeName(2) are not used: for an
-                // unknown type OID pgjdbc queries pg_type with
-                // typinput='pg_catalog.array_in'::regproc, which vecgres cannot
-                // answer yet (no regproc input by function name).
                 expect(rs.getString(2), "[0.5,0.5,0.5]", "embedding getString");
+                // NB: for the vector type's OID pgjdbc asks pg_type, comparing
+                // typinput with 'pg_catalog.array_in'::regproc.
+                Object o = rs.getObject(2);
+                expect(o.getClass().getName() + " " + o, "org.postgresql.util.PGobject [0.5,0.5,0.5]", "embedding getObject");
+                expect(rs.getMetaData().getColumnTypeName(2), "vector", "getColumnTypeName");
                 expect(rs.getString(3), "g", "label");
                 expect(rs.getBigDecimal(4), new BigDecimal("7.70"), "price");
                 expect(Math.abs(rs.getDouble(5) - 0.8660254037844386) < 1e-12, true, "distance " + rs.getDouble(5));
@@ -187,11 +188,26 @@ public class Scenario {
             expect(rs.next(), false, "getTables single row");
         }
         step("DatabaseMetaData getTables");
-        // NB: not run yet, vecgres cannot answer their catalog queries:
-        // getColumns uses row_number() OVER (PARTITION BY a.attrelid ORDER BY
-        // a.attnum) ("window functions are not supported yet"); getPrimaryKeys and
-        // getIndexInfo use (information_schema._pg_expandarray(i.indkey)).n and a
-        // composite KEYS column ("expression *tree.FieldAccess is not supported").
+        // getColumns: row_number() OVER (PARTITION BY ...) numbers the columns;
+        // types come from pg_type (the vector type is java.sql.Types.OTHER),
+        // sizes from atttypmod.
+        StringBuilder cols = new StringBuilder();
+        try (ResultSet rs = md.getColumns(null, "public", T, "%")) {
+            while (rs.next()) {
+                cols.append(rs.getInt("ORDINAL_POSITION")).append(' ').append(rs.getString("COLUMN_NAME")).append(' ')
+                    .append(rs.getString("TYPE_NAME")).append(' ').append(rs.getInt("DATA_TYPE")).append(' ')
+                    .append(rs.getString("IS_NULLABLE"));
+                if (rs.getString("COLUMN_NAME").equals("price")) {
+                    cols.append(' ').append(rs.getInt("COLUMN_SIZE")).append(',').append(rs.getInt("DECIMAL_DIGITS"));
+                }
+                cols.append("; ");
+            }
+        }
+        expect(cols.toString(), "1 id int8 -5 NO; 2 embedding vector 1111 YES; 3 label text 12 YES; 4 price numeric 2 YES 10,2; ", "getColumns");
+        step("DatabaseMetaData getColumns");
+        // NB: getPrimaryKeys and getIndexInfo are not run yet: they use
+        // (information_schema._pg_expandarray(i.indkey)).n, a composite value
+        // ("expression *tree.FieldAccess is not supported").
 
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + T);
