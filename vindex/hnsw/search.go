@@ -305,6 +305,16 @@ func (ix *Index) descend(q []float32, qq []uint8, sc *scratch, count *int64) boo
 // equal distances by id.
 func (ix *Index) appendResults(dst []vindex.Result, sorted []cand, k int) []vindex.Result {
 	start := len(dst)
+	// NB: only the first k and any ties with the k-th can be results; the
+	// rest of the ef candidates would each cost an id lookup, a cache miss
+	// on a cold index.
+	if k > 0 && len(sorted) > k {
+		n := k
+		for n < len(sorted) && sorted[n].d == sorted[k-1].d {
+			n++
+		}
+		sorted = sorted[:n]
+	}
 	for _, c := range sorted {
 		dst = append(dst, vindex.Result{ID: ix.ids[c.slot], Distance: c.d})
 	}
