@@ -76,6 +76,10 @@ func (b *binder) exprNode(sc *scope, e tree.Expr) (executor.Expr, error) {
 		return b.inSubquery(sc, e)
 	case *tree.Subscript:
 		return b.subscript(sc, e)
+	case *tree.Row:
+		return b.rowValue(sc, e)
+	case *tree.FieldAccess:
+		return b.fieldAccess(sc, e)
 	case *tree.DefaultExpr:
 		return nil, pgerr.New(pgerr.SyntaxError, "DEFAULT is not allowed in this context")
 	}
@@ -740,6 +744,8 @@ func exprPos(e tree.Expr) int {
 		return e.Pos
 	case *tree.Subquery:
 		return e.Pos
+	case *tree.FieldAccess:
+		return exprPos(e.Expr)
 	}
 	return -1
 }

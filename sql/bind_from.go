@@ -273,6 +273,22 @@ func (b *binder) funcTable(parent *scope, t *tree.FuncTable) (planner.Node, []pl
 			u.Cols = append(u.Cols, planner.Column{Name: colName(i, def), Type: et, Table: alias})
 		}
 		return u, u.Cols, nil
+	case "_pg_expandarray":
+		if lower(t.Func.Schema) != "information_schema" || len(t.Func.Args) != 1 {
+			break
+		}
+		// NB: bound as (SELECT (f).x AS x, (f).n AS n) through the
+		// select-list expansion (bind_srf.go), so both forms share one
+		// definition of the function.
+		field := func(f string) tree.Target {
+			return tree.Target{Expr: &tree.FieldAccess{Pos: t.Func.Pos, Expr: t.Func, Field: f}, Alias: f}
+		}
+		n, err := b.selectStmt(parent, &tree.Select{Pos: t.Func.Pos, Targets: []tree.Target{field("x"), field("n")}})
+		if err != nil {
+			return nil, nil, err
+		}
+		n = renameColumns(n, t.ColumnAliases, alias)
+		return n, n.Columns(), nil
 	}
 	return nil, nil, pgerr.Newf(pgerr.FeatureNotSupported, "function %s in FROM is not supported", name)
 }

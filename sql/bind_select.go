@@ -287,6 +287,8 @@ func exprName(e tree.Expr) string {
 		return exprName(e.Expr)
 	case *tree.Row:
 		return "row"
+	case *tree.FieldAccess:
+		return lower(e.Field)
 	case *tree.Subscript:
 		return exprName(e.Expr)
 	}

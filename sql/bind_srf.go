@@ -20,9 +20,11 @@ import (
 // runs several select-list SRFs in lockstep). Rows come out per input row in
 // SRF order because the series is the inner side of the join.
 //
-// NB: supported are unnest(array), generate_subscripts(array, dim) and
-// integer generate_series(start, stop[, step]), each as a whole select item
-// (optionally under a cast), in a query without aggregation or SELECT *.
+// NB: supported are unnest(array), generate_subscripts(array, dim),
+// integer generate_series(start, stop[, step]) and
+// information_schema._pg_expandarray(array) (a composite (x, n) per element,
+// see bind_record.go), each as a whole select item (optionally under casts
+// and field accesses), in a query without aggregation or SELECT *.
 // Subscripts are vecgres's: 1-based, int2vector included.
 
 const (
@@ -30,13 +32,34 @@ const (
 	srfColumn = "__srf_i"
 )
 
-// srfCall returns the set-returning function call e is (or casts), if any.
+// srfCall returns the set-returning function call e is, under any casts
+// and field accesses ((information_schema._pg_expandarray(k)).n), if any.
 func srfCall(e tree.Expr) *tree.FuncCall {
-	if c, ok := e.(*tree.Cast); ok {
-		e = c.Expr
+	for {
+		switch x := e.(type) {
+		case *tree.Cast:
+			e = x.Expr
+			continue
+		case *tree.FieldAccess:
+			e = x.Expr
+			continue
+		}
+		break
 	}
 	f, ok := e.(*tree.FuncCall)
-	if !ok || f.Over != nil || f.Star || f.Distinct || (f.Schema != "" && lower(f.Schema) != "pg_catalog") {
+	if !ok || f.Over != nil || f.Star || f.Distinct {
+		return nil
+	}
+	schema := lower(f.Schema)
+	if lower(f.Name) == "_pg_expandarray" {
+		// NB: as in PostgreSQL, it lives in information_schema, which is
+		// not on the search path: the bare name is an unknown function.
+		if schema == "information_schema" && len(f.Args) == 1 {
+			return f
+		}
+		return nil
+	}
+	if schema != "" && schema != "pg_catalog" {
 		return nil
 	}
 	switch lower(f.Name) {
@@ -54,6 +77,22 @@ func srfCall(e tree.Expr) *tree.FuncCall {
 		}
 	}
 	return nil
+}
+
+// replaceSRF returns e with the set-returning call at its core (under the
+// casts and field accesses srfCall looked through) replaced by v.
+func replaceSRF(e, v tree.Expr) tree.Expr {
+	switch x := e.(type) {
+	case *tree.Cast:
+		c := *x
+		c.Expr = replaceSRF(x.Expr, v)
+		return &c
+	case *tree.FieldAccess:
+		f := *x
+		f.Expr = replaceSRF(x.Expr, v)
+		return &f
+	}
+	return v
 }
 
 // hasSelectListSRF reports whether sel has a select item expandSelectListSRFs handles.
@@ -102,6 +141,10 @@ func expandSelectListSRFs(sel *tree.Select) *tree.Select {
 		case "unnest":
 			n = call("coalesce", call("cardinality", f.Args[0]), num("0"))
 			v = &tree.Subscript{Pos: pos, Expr: f.Args[0], Index: idx}
+		case "_pg_expandarray":
+			n = call("coalesce", call("cardinality", f.Args[0]), num("0"))
+			v = upTo(n, &tree.Row{Pos: pos, Names: []string{"x", "n"},
+				Elems: []tree.Expr{&tree.Subscript{Pos: pos, Expr: f.Args[0], Index: idx}, idx}})
 		case "generate_subscripts":
 			n = call("coalesce", call("array_length", f.Args[0], f.Args[1]), num("0"))
 			v = upTo(n, bin("-", bin("+", call("array_lower", f.Args[0], f.Args[1]), idx), num("1")))
@@ -117,12 +160,7 @@ func expandSelectListSRFs(sel *tree.Select) *tree.Select {
 				Else: bin("+", bin("/", bin("-", stop, start), step), num("1"))}
 			v = upTo(n, bin("+", start, bin("*", bin("-", idx, num("1")), step)))
 		}
-		if c, ok := t.Expr.(*tree.Cast); ok {
-			cc := *c
-			cc.Expr = v
-			v = &cc
-		}
-		out.Targets[i].Expr = v
+		out.Targets[i].Expr = replaceSRF(t.Expr, v)
 		counts = append(counts, n)
 	}
 	n := counts[0]

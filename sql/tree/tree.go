@@ -247,6 +247,10 @@ type Collate struct {
 type Row struct {
 	Pos   int
 	Elems []Expr
+	// Names, when set (one per element), names the fields of the composite
+	// value: the binder builds such rows for _pg_expandarray's (x, n). A
+	// ROW(...) written in SQL has none.
+	Names []string
 }
 
 // DefaultExpr is DEFAULT used as a value in INSERT ... VALUES or UPDATE SET.

@@ -65,6 +65,8 @@ func AppendText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
 		return append(buf, d.S...)
 	case Void:
 		return buf
+	case Record:
+		return appendRecordText(buf, t, d, opts)
 	}
 	switch d.K {
 	case KindInt:
@@ -88,4 +90,53 @@ func extraFloatDigits(opts FormatOptions) int {
 		return 1
 	}
 	return opts.ExtraFloatDigits
+}
+
+// appendRecordText prints a composite value as PostgreSQL's record_out
+// does: (a,b) with NULL fields empty, and a field quoted (inner " and \
+// doubled) when it is empty or holds a quote, backslash, parenthesis,
+// comma or white space. Fields of an anonymous record print by their
+// datum kind.
+func appendRecordText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
+	buf = append(buf, '(')
+	for i, f := range d.Arr {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if f.IsNull() {
+			continue
+		}
+		ft := UnknownType
+		if t.Fields != nil && i < len(*t.Fields) {
+			ft = (*t.Fields)[i].Type
+		}
+		start := len(buf)
+		buf = AppendText(buf, ft, f, opts)
+		if !recordFieldNeedsQuotes(buf[start:]) {
+			continue
+		}
+		val := string(buf[start:])
+		buf = append(buf[:start], '"')
+		for j := 0; j < len(val); j++ {
+			if val[j] == '"' || val[j] == '\\' {
+				buf = append(buf, val[j])
+			}
+			buf = append(buf, val[j])
+		}
+		buf = append(buf, '"')
+	}
+	return append(buf, ')')
+}
+
+func recordFieldNeedsQuotes(v []byte) bool {
+	if len(v) == 0 {
+		return true
+	}
+	for _, c := range v {
+		switch c {
+		case '"', '\\', '(', ')', ',', ' ', '\t', '\n', '\r', '\v', '\f':
+			return true
+		}
+	}
+	return false
 }

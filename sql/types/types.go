@@ -49,6 +49,36 @@ type T struct {
 	Family Family
 	Typmod int32
 	Elem   *T // element type when Family == Array
+	// Fields names and types the fields of a composite value when
+	// Family == Record and they are known (a set-returning function's OUT
+	// parameters); nil for an anonymous record. Shared and immutable.
+	Fields *[]Field
+}
+
+// Field is one named field of a composite (record) type.
+type Field struct {
+	Name string
+	Type T
+}
+
+// RecordOf returns the record type with the given fields; fields must not
+// be changed afterwards.
+func RecordOf(fields []Field) T {
+	return T{Family: Record, Typmod: -1, Fields: &fields}
+}
+
+// FieldIndex returns the position of the field named name in a record
+// type, and false when t is not a record with such a field.
+func (t T) FieldIndex(name string) (int, bool) {
+	if t.Family != Record || t.Fields == nil {
+		return 0, false
+	}
+	for i, f := range *t.Fields {
+		if f.Name == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Common types, ready to use.

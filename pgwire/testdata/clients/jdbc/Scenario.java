@@ -5,8 +5,8 @@
 // Statement and PreparedStatement (?::vector with setString, PGobject,
 // setBigDecimal binary numeric), executeBatch, the prepareThreshold switch to
 // named statements, a fetchSize cursor (named portal + PortalSuspended),
-// CopyManager, errors, and DatabaseMetaData.getTables (see the NB at the
-// end). Asserts real results; exits 1 on the first mismatch.
+// CopyManager, errors, and DatabaseMetaData getTables, getColumns,
+// getPrimaryKeys and getIndexInfo. Asserts real results; exits 1 on the first mismatch.
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.*;
@@ -205,9 +205,28 @@ public class Scenario {
         }
         expect(cols.toString(), "1 id int8 -5 NO; 2 embedding vector 1111 YES; 3 label text 12 YES; 4 price numeric 2 YES 10,2; ", "getColumns");
         step("DatabaseMetaData getColumns");
-        // NB: getPrimaryKeys and getIndexInfo are not run yet: they use
-        // (information_schema._pg_expandarray(i.indkey)).n, a composite value
-        // ("expression *tree.FieldAccess is not supported").
+        // getPrimaryKeys and getIndexInfo expand pg_index.indkey with
+        // information_schema._pg_expandarray: field access on its (x, n)
+        // composite, and the composite passed out of a subquery.
+        StringBuilder pks = new StringBuilder();
+        try (ResultSet rs = md.getPrimaryKeys(null, "public", T)) {
+            while (rs.next()) {
+                pks.append(rs.getString("COLUMN_NAME")).append(' ').append(rs.getInt("KEY_SEQ")).append(' ')
+                    .append(rs.getString("PK_NAME")).append("; ");
+            }
+        }
+        expect(pks.toString(), "id 1 " + T + "_pkey; ", "getPrimaryKeys");
+        step("DatabaseMetaData getPrimaryKeys");
+        StringBuilder idx = new StringBuilder();
+        try (ResultSet rs = md.getIndexInfo(null, "public", T, false, false)) {
+            while (rs.next()) {
+                idx.append(rs.getString("INDEX_NAME")).append(' ').append(rs.getBoolean("NON_UNIQUE")).append(' ')
+                    .append(rs.getInt("ORDINAL_POSITION")).append(' ').append(rs.getString("COLUMN_NAME")).append(' ')
+                    .append(rs.getString("ASC_OR_DESC")).append("; ");
+            }
+        }
+        expect(idx.toString(), T + "_pkey false 1 id A; " + T + "_embedding_idx true 1 embedding null; ", "getIndexInfo");
+        step("DatabaseMetaData getIndexInfo");
 
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + T);
