@@ -61,11 +61,14 @@ type cteDef struct {
 }
 
 // resolveColumn finds a column by (optional) table qualifier and name.
+// A hidden column is found only by its table's name: the sides of a JOIN
+// ... USING merged into one visible column stay reachable as t.col, as in
+// PostgreSQL.
 func (sc *scope) resolveColumn(table, name string) (int, *planner.Column, error) {
 	found := -1
 	for i := range sc.cols {
 		c := &sc.cols[i]
-		if c.Hidden || c.Name != name {
+		if c.Name != name || (c.Hidden && (table == "" || c.Table == "")) {
 			continue
 		}
 		if table != "" && c.Table != table {

@@ -108,6 +108,7 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 	all := append(append([]planner.Column(nil), lc...), rc...)
 	sc := &scope{parent: parent, cols: all}
 	var on executor.Expr
+	var merged [][2]int // USING column pairs (left, right index in all)
 	using := j.Using
 	if j.Natural {
 		for _, c := range lc {
@@ -141,11 +142,13 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 			on = andExpr(on, eq)
 			// NB: the merged column is visible once, from the left side
 			// (the right side's for a RIGHT join), as SELECT * shows it.
+			// A FULL join's merged column is built below.
 			if swapped {
 				all[li].Hidden = true
 			} else {
 				all[ri].Hidden = true
 			}
+			merged = append(merged, [2]int{li, ri})
 		}
 	} else if j.On != nil {
 		if err := b.noWindows(j.On, "JOIN conditions"); err != nil {
@@ -163,6 +166,9 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 		k = executor.FullJoin
 	}
 	var node planner.Node = &planner.Join{Kind: k, Left: l, Right: r, On: on, Cols: all}
+	if k == executor.FullJoin && len(merged) > 0 {
+		return b.fullJoinUsing(node, all, merged)
+	}
 	if swapped {
 		// Restore the user's column order: right table columns came first.
 		n := len(lc)
@@ -180,6 +186,34 @@ func (b *binder) join(parent *scope, j *tree.Join) (planner.Node, []planner.Colu
 		all = cols
 	}
 	return node, all, nil
+}
+
+// fullJoinUsing projects a FULL JOIN ... USING (or NATURAL FULL JOIN) as
+// PostgreSQL shows it: each merged column is COALESCE(left, right) (a row
+// from either side has its key), listed first and unqualified; the
+// original columns stay reachable by table name but not in SELECT *.
+func (b *binder) fullJoinUsing(node planner.Node, all []planner.Column, merged [][2]int) (planner.Node, []planner.Column, error) {
+	var exprs []executor.Expr
+	var cols []planner.Column
+	for _, m := range merged {
+		l, r := all[m[0]], all[m[1]]
+		if !l.Type.Equal(r.Type) {
+			return nil, nil, pgerr.Newf(pgerr.FeatureNotSupported, "FULL JOIN USING (%s) over columns of types %s and %s is not supported", l.Name, l.Type.TypName(), r.Type.TypName())
+		}
+		exprs = append(exprs, &executor.Coalesce{Args: []executor.Expr{
+			&executor.ColRef{Idx: m[0], Typ: l.Type}, &executor.ColRef{Idx: m[1], Typ: r.Type}}, Typ: l.Type})
+		cols = append(cols, planner.Column{Name: l.Name, Type: l.Type})
+	}
+	for i, c := range all {
+		for _, m := range merged {
+			if i == m[0] || i == m[1] {
+				c.Hidden = true
+			}
+		}
+		exprs = append(exprs, &executor.ColRef{Idx: i, Typ: c.Type, Name: c.Name})
+		cols = append(cols, c)
+	}
+	return &planner.Project{Input: node, Exprs: exprs, Cols: cols}, cols, nil
 }
 
 // checkDuplicateTables rejects a range-table alias used on both sides of a

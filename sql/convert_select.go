@@ -308,8 +308,29 @@ func (c *converter) tableExpr(n ast.ResultSetNode) (tree.TableExpr, error) {
 			}
 		}
 		if x.On != nil {
-			if j.On, err = c.expr(x.On.Expr); err != nil {
-				return nil, err
+			on := x.On.Expr
+			if fc, ok := on.(*ast.FuncCallExpr); ok && x.Tp == ast.LeftJoin {
+				// The FULL JOIN markers of rewriter.joins.
+				switch {
+				case fc.FnName.L == mkFullJoin && len(fc.Args) == 1:
+					j.Kind, on = "FULL", fc.Args[0]
+				case fc.FnName.L == mkFullJoinUsing:
+					j.Kind, on = "FULL", nil
+					for _, a := range fc.Args {
+						v, ok := a.(ast.ValueExpr)
+						if !ok {
+							return nil, c.bad(a, "a FULL JOIN USING column")
+						}
+						j.Using = append(j.Using, v.GetString())
+					}
+				case fc.FnName.L == mkFullJoinNatural:
+					j.Kind, j.Natural, on = "FULL", true, nil
+				}
+			}
+			if on != nil {
+				if j.On, err = c.expr(on); err != nil {
+					return nil, err
+				}
 			}
 		}
 		for _, u := range x.Using {

@@ -83,29 +83,32 @@ func quoteString(s string) string {
 // rewriter refuses user function names with the vecgres_ prefix so that a
 // query cannot forge one.
 const (
-	markerPrefix   = "vecgres_"
-	mkOp           = "vecgres_op"       // (op, pos, left, right): binary operator
-	mkCast         = "vecgres_cast"     // (expr, 'type', pos)
-	mkFn           = "vecgres_fn"       // ('schema', 'name', 'flags', pos, args...)
-	mkStar         = "vecgres_star"     // () as the argument of f(*)
-	mkOrderArg     = "vecgres_orderby"  // (expr, 'asc'|'desc', 'first'|'last'|'') inside mkFn
-	mkFilterArg    = "vecgres_filter"   // (cond) inside mkFn
-	mkArray        = "vecgres_array"    // (pos, elems...): ARRAY[...]
-	mkArraySub     = "vecgres_arraysub" // (pos, (subquery)): ARRAY(SELECT ...)
-	mkSub          = "vecgres_sub"      // (pos, x, i): x[i]
-	mkSlice        = "vecgres_slice"    // (pos, x, lo, hi): x[lo:hi]; bounds may be mkNone
-	mkNone         = "vecgres_none"     // (): an omitted slice bound
-	mkField        = "vecgres_field"    // (pos, x, 'field'): (x).field
-	mkCollate      = "vecgres_collate"  // (pos, x, 'collation')
-	mkQuant        = "vecgres_quant"    // ('op', 'any'|'all', pos, left, right)
-	mkDistinct     = "vecgres_isdistinct"
-	mkNum          = "vecgres_num"         // ('1e10', pos): numeric literal TiDB would turn into a float
-	mkBool         = "vecgres_bool"        // ('true'|'false', pos)
-	mkNulls        = "vecgres_nulls"       // (expr, 'first'|'last'): ORDER BY item with NULLS
-	mkDistinctOn   = "vecgres_distinct_on" // (exprs...): first select field for DISTINCT ON
-	mkValuesRow    = "vecgres_values"      // (): first select field of a rewritten VALUES row
-	funcTablePrefx = "vecgres_ft_"         // placeholder table name for a function in FROM
-	noLimit        = "18446744073709551615"
+	markerPrefix      = "vecgres_"
+	mkOp              = "vecgres_op"               // (op, pos, left, right): binary operator
+	mkCast            = "vecgres_cast"             // (expr, 'type', pos)
+	mkFn              = "vecgres_fn"               // ('schema', 'name', 'flags', pos, args...)
+	mkStar            = "vecgres_star"             // () as the argument of f(*)
+	mkOrderArg        = "vecgres_orderby"          // (expr, 'asc'|'desc', 'first'|'last'|'') inside mkFn
+	mkFilterArg       = "vecgres_filter"           // (cond) inside mkFn
+	mkArray           = "vecgres_array"            // (pos, elems...): ARRAY[...]
+	mkArraySub        = "vecgres_arraysub"         // (pos, (subquery)): ARRAY(SELECT ...)
+	mkSub             = "vecgres_sub"              // (pos, x, i): x[i]
+	mkSlice           = "vecgres_slice"            // (pos, x, lo, hi): x[lo:hi]; bounds may be mkNone
+	mkNone            = "vecgres_none"             // (): an omitted slice bound
+	mkFullJoin        = "vecgres_fulljoin"         // (cond): the ON condition of a FULL JOIN emitted as LEFT JOIN
+	mkFullJoinUsing   = "vecgres_fulljoin_using"   // ('col', ...): FULL JOIN ... USING (col, ...)
+	mkFullJoinNatural = "vecgres_fulljoin_natural" // (): NATURAL FULL JOIN
+	mkField           = "vecgres_field"            // (pos, x, 'field'): (x).field
+	mkCollate         = "vecgres_collate"          // (pos, x, 'collation')
+	mkQuant           = "vecgres_quant"            // ('op', 'any'|'all', pos, left, right)
+	mkDistinct        = "vecgres_isdistinct"
+	mkNum             = "vecgres_num"         // ('1e10', pos): numeric literal TiDB would turn into a float
+	mkBool            = "vecgres_bool"        // ('true'|'false', pos)
+	mkNulls           = "vecgres_nulls"       // (expr, 'first'|'last'): ORDER BY item with NULLS
+	mkDistinctOn      = "vecgres_distinct_on" // (exprs...): first select field for DISTINCT ON
+	mkValuesRow       = "vecgres_values"      // (): first select field of a rewritten VALUES row
+	funcTablePrefx    = "vecgres_ft_"         // placeholder table name for a function in FROM
+	noLimit           = "18446744073709551615"
 )
 
 // itoa is strconv.Itoa, short for the many marker arguments.

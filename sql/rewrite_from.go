@@ -28,13 +28,37 @@ func (r *rewriter) fromList(f *frag) {
 }
 
 // joins emits any JOIN clauses following a FROM item.
+//
+// NB: TiDB's MySQL grammar has no FULL JOIN: "a FULL JOIN b" would parse as
+// table a aliased "full" joined to b, silently an inner join. A FULL
+// [OUTER] JOIN is emitted as a LEFT JOIN carrying a marker where its ON
+// condition goes: mkFullJoin(cond), mkFullJoinUsing('col', ...) or
+// mkFullJoinNatural(); the converter turns it back into a full join.
 func (r *rewriter) joins(f *frag) {
 	for r.err == nil && r.isJoinStart() {
+		var words []token
+		full, natural := false, false
 		for r.err == nil && r.cur().kind == tokIdent && joinWords[r.cur().val] || r.cur().is("outer") {
-			done := r.cur().is("join")
-			r.kw(f)
-			if done {
+			t := r.cur()
+			words = append(words, t)
+			full = full || t.is("full")
+			natural = natural || t.is("natural")
+			r.i++
+			if t.is("join") {
 				break
+			}
+		}
+		fullPos := 0
+		for _, t := range words {
+			switch {
+			case full && t.is("natural"):
+			case t.is("full"):
+				fullPos = t.pos
+				f.space()
+				f.at("left", t.pos)
+			default:
+				f.space()
+				f.at(t.val, t.pos)
 			}
 		}
 		r.fromItem(f)
@@ -42,15 +66,62 @@ func (r *rewriter) joins(f *frag) {
 		case r.cur().is("on"):
 			r.kw(f)
 			f.space()
-			f.add(r.seq(func(t token) bool {
+			cond := r.seq(func(t token) bool {
 				return t.isOp(",") || (t.kind == tokIdent && fromEnd[t.val] && !r.peekAt(1).isOp("("))
-			}))
+			})
+			if full {
+				cond = call(mkFullJoin, fullPos, cond)
+			}
+			f.add(cond)
+		case r.cur().is("using") && full:
+			r.i++
+			names := r.usingNames()
+			f.space()
+			f.at("on", fullPos)
+			f.space()
+			f.add(call(mkFullJoinUsing, fullPos, names...))
 		case r.cur().is("using"):
 			r.kw(f)
 			f.space()
 			f.add(r.nameList())
+		case full && natural:
+			f.space()
+			f.at("on", fullPos)
+			f.space()
+			f.add(call(mkFullJoinNatural, fullPos))
 		}
 	}
+}
+
+// usingNames reads USING's "(a, b)" and returns the names as quoted
+// string literals.
+func (r *rewriter) usingNames() []frag {
+	if !r.cur().isOp("(") {
+		r.fail(r.cur())
+		return nil
+	}
+	r.i++
+	var out []frag
+	for r.err == nil {
+		t := r.cur()
+		if t.kind != tokIdent && t.kind != tokQIdent {
+			r.fail(t)
+			return nil
+		}
+		out = append(out, lit(quoteString(t.val)))
+		r.i++
+		if r.cur().isOp(",") {
+			r.i++
+			continue
+		}
+		if !r.cur().isOp(")") {
+			r.fail(r.cur())
+			return nil
+		}
+		r.i++
+		break
+	}
+	return out
 }
 
 // fromItem emits one FROM item: a table, a subquery, a parenthesised
