@@ -26,6 +26,8 @@ func FuzzExecute(f *testing.F) {
 		"SELECT * FROM generate_series(1, 5) g(i) WHERE i = ANY(ARRAY[1, 3]) AND i BETWEEN 1 AND 4",
 		"SELECT CASE WHEN cat > 1 THEN 'x' ELSE NULL END, coalesce(NULL, cat), greatest(id, cat) FROM v",
 		"SELECT id FROM v ORDER BY embedding <#> $1 LIMIT $2",
+		"SELECT * FROM v a FULL JOIN v b USING (id) NATURAL FULL JOIN v c ORDER BY 1",
+		"SELECT id, rank() OVER (PARTITION BY cat ORDER BY embedding <-> '[1,1,1]') FROM v",
 	} {
 		f.Add(seed)
 	}

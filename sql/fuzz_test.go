@@ -19,6 +19,9 @@ func FuzzParse(f *testing.F) {
 		"SELECT x::int8[], ARRAY[1,2][1], (f(x)).n, 'a' COLLATE \"C\" FROM generate_series(1,3) s(r)",
 		"SELECT $$a;b$$, E'\\x41', /* c /* d */ */ 1",
 		"UPDATE t SET a = u.b FROM u WHERE t.id = u.id",
+		"SELECT * FROM a FULL OUTER JOIN b ON a.x = b.x NATURAL FULL JOIN c FULL JOIN d USING (x, \"Y\")",
+		"SELECT row_number() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+		"COPY (SELECT (information_schema._pg_expandarray(k)).n FROM t) TO STDOUT (FORMAT csv, HEADER)",
 		// Regression inputs found by fuzzing: invalid UTF-8 reaching TiDB's
 		// scanner (hang), an unterminated call in FROM (loop), COPY () (panic).
 		"CREATE INDEX ON A USING A(A00000(\xd3",
