@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strconv"
+
 	"github.com/vecgres/vecgres/executor"
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
@@ -16,27 +18,27 @@ import (
 // (expr).field, and printed as PostgreSQL's record_out does.
 //
 // NB: a ROW(...) written in SQL is an anonymous record: it binds, prints
-// and passes through, but has no field PostgreSQL would let (r).f name.
+// and passes through, and its fields are f1, f2, ... as in PostgreSQL.
 
 // rowValue binds ROW(a, b, ...) into a composite value.
 func (b *binder) rowValue(sc *scope, e *tree.Row) (executor.Expr, error) {
 	elems := make([]executor.Expr, len(e.Elems))
-	var fields []types.Field
+	fields := make([]types.Field, len(e.Elems))
 	for i, x := range e.Elems {
 		v, err := b.expr(sc, x)
 		if err != nil {
 			return nil, err
 		}
 		elems[i] = b.defaultUnknown(v)
+		// NB: an anonymous record's fields are f1, f2, ... as PostgreSQL
+		// names them for (ROW(...)).f1, and keep their types, which
+		// printing a nested record or array field needs.
+		fields[i] = types.Field{Name: "f" + strconv.Itoa(i+1), Type: elems[i].Type()}
 		if len(e.Names) == len(e.Elems) {
-			fields = append(fields, types.Field{Name: e.Names[i], Type: elems[i].Type()})
+			fields[i].Name = e.Names[i]
 		}
 	}
-	typ := types.RecordType
-	if fields != nil {
-		typ = types.RecordOf(fields)
-	}
-	return &rowExpr{elems: elems, typ: typ}, nil
+	return &rowExpr{elems: elems, typ: types.RecordOf(fields)}, nil
 }
 
 // fieldAccess binds (x).field. Errors as PostgreSQL's: 42809 when x is not
