@@ -301,6 +301,16 @@ func (b *binder) binaryOp(sc *scope, e *tree.BinaryOp) (executor.Expr, error) {
 		}
 		return &executor.DistinctFrom{Left: l, Right: r, Eq: fn, Not: e.Op == "IS NOT DISTINCT FROM"}, nil
 	}
+	if lr, ok := e.Left.(*tree.Row); ok {
+		if rr, ok := e.Right.(*tree.Row); ok {
+			if x, ok, err := rowComparison(e, lr, rr); ok || err != nil {
+				if err != nil {
+					return nil, b.errPos(err, e.Pos)
+				}
+				return b.expr(sc, x)
+			}
+		}
+	}
 	l, err := b.expr(sc, e.Left)
 	if err != nil {
 		return nil, err
@@ -518,6 +528,26 @@ func (b *binder) between(sc *scope, e *tree.Between) (executor.Expr, error) {
 }
 
 func (b *binder) inList(sc *scope, e *tree.InList) (executor.Expr, error) {
+	if row, ok := e.Expr.(*tree.Row); ok {
+		// (a, b) IN ((1, 2), (3, 4)): OR of row equalities (NOT IN: AND of
+		// row inequalities), as PostgreSQL expands it.
+		op, join := "=", "OR"
+		if e.Not {
+			op, join = "<>", "AND"
+		}
+		var x tree.Expr
+		for _, it := range e.List {
+			cmp := &tree.BinaryOp{Pos: e.Pos, Op: op, Left: row, Right: it}
+			if x == nil {
+				x = cmp
+			} else {
+				x = &tree.BinaryOp{Pos: e.Pos, Op: join, Left: x, Right: cmp}
+			}
+		}
+		if x != nil {
+			return b.expr(sc, x)
+		}
+	}
 	x, err := b.expr(sc, e.Expr)
 	if err != nil {
 		return nil, err
@@ -748,4 +778,48 @@ func exprPos(e tree.Expr) int {
 		return exprPos(e.Expr)
 	}
 	return -1
+}
+
+// rowComparison expands a comparison of two row constructors as
+// PostgreSQL defines it: = is the AND of the fields' equalities, <> the OR
+// of their inequalities, and < <= > >= compare lexicographically (the
+// first unequal pair decides; NULLs make the result NULL). ok is false for
+// other operators (they then fail as record operators do).
+func rowComparison(e *tree.BinaryOp, l, r *tree.Row) (x tree.Expr, ok bool, err error) {
+	op := e.Op
+	if op == "!=" {
+		op = "<>"
+	}
+	switch op {
+	case "=", "<>", "<", "<=", ">", ">=":
+	default:
+		return nil, false, nil
+	}
+	if len(l.Elems) != len(r.Elems) {
+		return nil, true, pgerr.New(pgerr.SyntaxError, "unequal number of entries in row expressions")
+	}
+	if len(l.Elems) == 0 {
+		return nil, true, pgerr.New(pgerr.FeatureNotSupported, "cannot compare rows of zero length")
+	}
+	bin := func(o string, a, b tree.Expr) tree.Expr { return &tree.BinaryOp{Pos: e.Pos, Op: o, Left: a, Right: b} }
+	n := len(l.Elems)
+	switch op {
+	case "=", "<>":
+		join := "AND"
+		if op == "<>" {
+			join = "OR"
+		}
+		x = bin(op, l.Elems[0], r.Elems[0])
+		for i := 1; i < n; i++ {
+			x = bin(join, x, bin(op, l.Elems[i], r.Elems[i]))
+		}
+		return x, true, nil
+	}
+	// l1 < r1 OR (l1 = r1 AND (l2 < r2 OR (l2 = r2 AND ... ln op rn)))
+	strict := op[:1]
+	x = bin(op, l.Elems[n-1], r.Elems[n-1])
+	for i := n - 2; i >= 0; i-- {
+		x = bin("OR", bin(strict, l.Elems[i], r.Elems[i]), bin("AND", bin("=", l.Elems[i], r.Elems[i]), x))
+	}
+	return x, true, nil
 }

@@ -71,6 +71,12 @@ func (c *converter) funcCall(x *ast.FuncCallExpr) (tree.Expr, error) {
 		}
 		elems, err := c.exprs(a[1:])
 		return &tree.ArrayLit{Pos: c.num(a[0]), Elems: elems}, err
+	case mkRow:
+		if len(a) < 1 {
+			break
+		}
+		elems, err := c.exprs(a[1:])
+		return &tree.Row{Pos: c.num(a[0]), Elems: elems}, err
 	case mkArraySub:
 		if len(a) != 2 {
 			break

@@ -22,6 +22,7 @@ func FuzzParse(f *testing.F) {
 		"SELECT * FROM a FULL OUTER JOIN b ON a.x = b.x NATURAL FULL JOIN c FULL JOIN d USING (x, \"Y\")",
 		"SELECT row_number() OVER (PARTITION BY a ORDER BY b ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
 		"COPY (SELECT (information_schema._pg_expandarray(k)).n FROM t) TO STDOUT (FORMAT csv, HEADER)",
+		"SELECT ROW(), ROW(1), (a, b) >= ($1, $2), (1, 2) NOT IN ((1, 3), ROW(2, 4)) FROM t",
 		// Regression inputs found by fuzzing: invalid UTF-8 reaching TiDB's
 		// scanner (hang), an unterminated call in FROM (loop), COPY () (panic).
 		"CREATE INDEX ON A USING A(A00000(\xd3",

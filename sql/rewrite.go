@@ -447,10 +447,22 @@ func (r *rewriter) keywordPrimary() frag {
 		}
 	case "row":
 		if next.isOp("(") {
-			r.i++
-			f.at("row", t.pos)
-			f.add(r.group())
-			return f
+			// NB: TiDB's ROW(...) needs two or more values; PostgreSQL's
+			// takes any number, so ROW goes through the mkRow marker.
+			r.i += 2
+			args := []frag{lit(itoa(t.pos))}
+			for r.err == nil && !r.cur().isOp(")") {
+				args = append(args, r.seq(func(t token) bool { return t.isOp(",") }))
+				if r.cur().isOp(",") {
+					r.i++
+					continue
+				}
+				if !r.cur().isOp(")") {
+					r.fail(r.cur())
+				}
+			}
+			r.expectOp(")")
+			return call(mkRow, t.pos, args...)
 		}
 	}
 	if sqlValueFuncs[t.val] && !next.isOp("(") {

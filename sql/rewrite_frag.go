@@ -95,6 +95,7 @@ const (
 	mkSub             = "vecgres_sub"              // (pos, x, i): x[i]
 	mkSlice           = "vecgres_slice"            // (pos, x, lo, hi): x[lo:hi]; bounds may be mkNone
 	mkNone            = "vecgres_none"             // (): an omitted slice bound
+	mkRow             = "vecgres_row"              // (pos, values...): ROW(...)
 	mkFullJoin        = "vecgres_fulljoin"         // (cond): the ON condition of a FULL JOIN emitted as LEFT JOIN
 	mkFullJoinUsing   = "vecgres_fulljoin_using"   // ('col', ...): FULL JOIN ... USING (col, ...)
 	mkFullJoinNatural = "vecgres_fulljoin_natural" // (): NATURAL FULL JOIN
