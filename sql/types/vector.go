@@ -98,7 +98,9 @@ func ParseVector(s string) ([]float32, error) {
 func parseVectorElement(lit string) (f float64, ok, overflow bool) {
 	if isPlainDecimal(lit) {
 		f, err := strconv.ParseFloat(lit, 32)
-		if err == nil {
+		// NB: an underflow to zero ("-1e-70") takes the general path, which
+		// decides its sign, so both paths agree (FuzzParseVector checks).
+		if err == nil && (f != 0 || !hasNonZeroMantissa(lit)) {
 			return f, true, false
 		}
 		if ne, isNum := err.(*strconv.NumError); isNum && ne.Err == strconv.ErrRange {
