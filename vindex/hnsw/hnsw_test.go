@@ -514,40 +514,27 @@ func testConcurrentSearchInsert(t *testing.T, metric vindex.Metric) {
 	if err := ix.Add(seqIDs(100), vecs[:100*dims]); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for w := 0; w < 3; w++ {
-		wg.Go(func() {
-			rr := rand.New(rand.NewPCG(uint64(w), 1))
-			var res []vindex.Result
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				q := randVecs(rr, 1, dims)
-				var err error
-				res, err = ix.Search(q, 5, &vindex.SearchParams{Filter: func(id uint64) bool { return id%2 == 0 }}, res)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				for _, x := range res {
-					if x.ID >= n || x.ID%2 != 0 {
-						t.Errorf("bad id %d", x.ID)
-						return
-					}
-				}
-				it, _ := ix.NewIterator(q, nil)
-				_, err = it.Next(nil)
-				if err != nil && !errors.Is(err, ErrStale) {
-					t.Error(err)
-				}
-				it.Close()
+	stop := searchers(3, 1, func(rr *rand.Rand, res []vindex.Result) ([]vindex.Result, bool) {
+		q := randVecs(rr, 1, dims)
+		res, err := ix.Search(q, 5, &vindex.SearchParams{Filter: func(id uint64) bool { return id%2 == 0 }}, res)
+		if err != nil {
+			t.Error(err)
+			return res, false
+		}
+		for _, x := range res {
+			if x.ID >= n || x.ID%2 != 0 {
+				t.Errorf("bad id %d", x.ID)
+				return res, false
 			}
-		})
-	}
+		}
+		it, _ := ix.NewIterator(q, nil)
+		_, err = it.Next(nil)
+		if err != nil && !errors.Is(err, ErrStale) {
+			t.Error(err)
+		}
+		it.Close()
+		return res, true
+	})
 	for i := 100; i < n; i += 50 { // batches of 50 (serial) and one parallel batch
 		end := min(i+50, n)
 		if i == 600 {
@@ -563,8 +550,7 @@ func testConcurrentSearchInsert(t *testing.T, metric vindex.Metric) {
 			break
 		}
 	}
-	close(stop)
-	wg.Wait()
+	stop()
 	if err := ix.checkLinks(); err != nil {
 		t.Fatal(err)
 	}
@@ -616,41 +602,50 @@ func TestConcurrentInsertKeepsResults(t *testing.T) {
 			if err := ix.Add(seqIDs(n0), vecs[:n0*dims]); err != nil {
 				t.Fatal(err)
 			}
-			var wg sync.WaitGroup
 			var short atomic.Int64
-			stop := make(chan struct{})
-			for w := 0; w < 2; w++ {
-				wg.Go(func() {
-					rr := rand.New(rand.NewPCG(uint64(w), 7))
-					var res []vindex.Result
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						var err error
-						res, err = ix.Search(randVecs(rr, 1, dims), k, &vindex.SearchParams{EfSearch: 20}, res)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						if len(res) < k {
-							short.Add(1)
-						}
-					}
-				})
-			}
+			stop := searchers(2, 7, func(rr *rand.Rand, res []vindex.Result) ([]vindex.Result, bool) {
+				res, err := ix.Search(randVecs(rr, 1, dims), k, &vindex.SearchParams{EfSearch: 20}, res)
+				if err != nil {
+					t.Error(err)
+					return res, false
+				}
+				if len(res) < k {
+					short.Add(1)
+				}
+				return res, true
+			})
 			for i := n0; i < n; i += 200 {
 				if err := ix.Add(seqIDs(i + 200)[i:], vecs[i*dims:(i+200)*dims]); err != nil {
 					t.Fatal(err)
 				}
 			}
-			close(stop)
-			wg.Wait()
+			stop()
 			if s := short.Load(); s > 0 {
 				t.Fatalf("%d searches returned fewer than %d results during inserts", s, k)
 			}
 		})
 	}
+}
+
+// searchers runs search on n goroutines, each with its own random source
+// (seeded by its number and seed) and result buffer, until the returned
+// stop is called (stop waits for them) or search reports false.
+func searchers(n int, seed uint64, search func(rr *rand.Rand, res []vindex.Result) ([]vindex.Result, bool)) (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for w := range n {
+		wg.Go(func() {
+			rr := rand.New(rand.NewPCG(uint64(w), seed))
+			var res []vindex.Result
+			for ok := true; ok; {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				res, ok = search(rr, res)
+			}
+		})
+	}
+	return func() { close(done); wg.Wait() }
 }

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -200,52 +199,40 @@ func TestQuantConcurrentClamping(t *testing.T) {
 				t.Fatal(err)
 			}
 			first := ix.quant
-			var wg sync.WaitGroup
 			var searches atomic.Int64
-			stop := make(chan struct{})
-			for w := range 2 {
-				wg.Go(func() {
-					rr := rand.New(rand.NewPCG(uint64(w), 7))
-					var res []vindex.Result
-					for {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						qi := rr.IntN(100) // always stored before the searches
-						q := vecs[qi*dims : (qi+1)*dims]
-						var err error
-						p := &vindex.SearchParams{EfSearch: 20}
-						if qi%2 == 0 {
-							p.Filter = func(id uint64) bool { return id%2 == 0 }
-						}
-						res, err = ix.Search(q, 5, p, res)
-						// NB: no check that res is non-empty: while Add links a
-						// node above level 0 it is reachable there before its
-						// level-0 list is set (link works top-down), and a
-						// search descending to it sees only it on level 0
-						// (float path too; reported, not this test's subject).
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						for _, x := range res {
-							want := exactDist(m, q, vecs[int(x.ID)*dims:int(x.ID+1)*dims])
-							if x.ID >= n || (p.Filter != nil && x.ID%2 != 0) || !near(x.Distance, want) {
-								t.Errorf("result %v: want a stored id passing the filter at distance %v", x, want)
-								return
-							}
-						}
-						searches.Add(1)
-						it, _ := ix.NewIterator(q, nil)
-						if _, err := it.Next(nil); err != nil {
-							t.Errorf("iterator: %v", err)
-						}
-						it.Close()
+			stop := searchers(2, 7, func(rr *rand.Rand, res []vindex.Result) ([]vindex.Result, bool) {
+				qi := rr.IntN(100) // always stored before the searches
+				q := vecs[qi*dims : (qi+1)*dims]
+				p := &vindex.SearchParams{EfSearch: 20}
+				if qi%2 == 0 {
+					p.Filter = func(id uint64) bool { return id%2 == 0 }
+				}
+				res, err := ix.Search(q, 5, p, res)
+				if err != nil {
+					t.Error(err)
+					return res, false
+				}
+				// NB: 100+ nodes, 50+ passing the filter: always 5 results
+				// (reverse links are published bottom-up, see link).
+				if len(res) != 5 {
+					t.Errorf("%d results during inserts, want 5", len(res))
+					return res, false
+				}
+				for _, x := range res {
+					want := exactDist(m, q, vecs[int(x.ID)*dims:int(x.ID+1)*dims])
+					if x.ID >= n || (p.Filter != nil && x.ID%2 != 0) || !near(x.Distance, want) {
+						t.Errorf("result %v: want a stored id passing the filter at distance %v", x, want)
+						return res, false
 					}
-				})
-			}
+				}
+				searches.Add(1)
+				it, _ := ix.NewIterator(q, nil)
+				if _, err := it.Next(nil); err != nil {
+					t.Errorf("iterator: %v", err)
+				}
+				it.Close()
+				return res, true
+			})
 			for i := 100; i < n; i += 50 {
 				if err := ix.Add(seqIDs(i + 50)[i:], vecs[i*dims:(i+50)*dims]); err != nil {
 					t.Fatal(err)
@@ -255,8 +242,7 @@ func TestQuantConcurrentClamping(t *testing.T) {
 					runtime.Gosched()
 				}
 			}
-			close(stop)
-			wg.Wait()
+			stop()
 			if ix.quant == first {
 				t.Fatal("growing vectors never re-derived the quantization")
 			}
