@@ -194,32 +194,23 @@ func (c *copyOut) encodeRow(row []types.Datum) ([]byte, error) {
 	return append(c.buf, '\n'), nil
 }
 
+// copyTextEscapes maps the bytes COPY's text format escapes to the letter
+// after the backslash.
+var copyTextEscapes = [256]byte{'\\': '\\', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v'}
+
 // appendText escapes v as CopyAttributeOutText does: backslash, the
 // delimiter and the control characters that have a backslash letter.
 func (c *copyOut) appendText(buf []byte, v string) []byte {
 	for i := 0; i < len(v); i++ {
 		ch := v[i]
-		switch ch {
-		case '\\':
-			buf = append(buf, '\\', '\\')
-		case '\b':
-			buf = append(buf, '\\', 'b')
-		case '\f':
-			buf = append(buf, '\\', 'f')
-		case '\n':
-			buf = append(buf, '\\', 'n')
-		case '\r':
-			buf = append(buf, '\\', 'r')
-		case '\t':
-			buf = append(buf, '\\', 't')
-		case '\v':
-			buf = append(buf, '\\', 'v')
-		default:
-			if ch == c.delim {
-				buf = append(buf, '\\')
-			}
-			buf = append(buf, ch)
+		if e := copyTextEscapes[ch]; e != 0 {
+			buf = append(buf, '\\', e)
+			continue
 		}
+		if ch == c.delim {
+			buf = append(buf, '\\')
+		}
+		buf = append(buf, ch)
 	}
 	return buf
 }
