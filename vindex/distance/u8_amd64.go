@@ -28,6 +28,19 @@ func u8SIMDKernelSets() []u8KernelSet {
 
 // l2SquaredU8BatchVNNI computes Σq² (once per call) for the assembly.
 func l2SquaredU8BatchVNNI(q, codes []uint8, dims int, rowTerms, out []uint32) {
+	l2SquaredU8BatchVNNIAsm(q, u8SumSquares(q), codes, dims, rowTerms, out)
+}
+
+// l2SquaredU8BatchVNNIAsm (u8_amd64.s) reads dims bytes of q, len(out)*dims
+// bytes of codes and len(out) rowTerms; the exported wrapper checks the
+// bounds. qsq is Σq² modulo 2^32.
+//
+//go:noescape
+func l2SquaredU8BatchVNNIAsm(q []uint8, qsq uint32, codes []uint8, dims int, rowTerms, out []uint32)
+
+// u8SumSquares is Σq² of a query's codes (two accumulators: the loop is on
+// the query path of every VNNI scan).
+func u8SumSquares(q []uint8) uint32 {
 	var s0, s1 uint32
 	j := 0
 	for ; j+2 <= len(q); j += 2 {
@@ -37,12 +50,5 @@ func l2SquaredU8BatchVNNI(q, codes []uint8, dims int, rowTerms, out []uint32) {
 	if j < len(q) {
 		s0 += uint32(q[j]) * uint32(q[j])
 	}
-	l2SquaredU8BatchVNNIAsm(q, s0+s1, codes, dims, rowTerms, out)
+	return s0 + s1
 }
-
-// l2SquaredU8BatchVNNIAsm (u8_amd64.s) reads dims bytes of q, len(out)*dims
-// bytes of codes and len(out) rowTerms; the exported wrapper checks the
-// bounds. qsq is Σq² modulo 2^32.
-//
-//go:noescape
-func l2SquaredU8BatchVNNIAsm(q []uint8, qsq uint32, codes []uint8, dims int, rowTerms, out []uint32)

@@ -17,16 +17,7 @@ func u8GatherAhead(dims int) int { return min(16, max(2, 4096/dims)) }
 
 // l2SquaredU8GatherVNNI computes Σq² (once per call) for the assembly.
 func l2SquaredU8GatherVNNI(q, codes []uint8, dims int, rowTerms, rows, out []uint32) {
-	var s0, s1 uint32
-	j := 0
-	for ; j+2 <= len(q); j += 2 {
-		s0 += uint32(q[j]) * uint32(q[j])
-		s1 += uint32(q[j+1]) * uint32(q[j+1])
-	}
-	if j < len(q) {
-		s0 += uint32(q[j]) * uint32(q[j])
-	}
-	l2SquaredU8GatherVNNIAsm(q, s0+s1, codes, dims, rows, rowTerms, out, u8GatherAhead(dims))
+	l2SquaredU8GatherVNNIAsm(q, u8SumSquares(q), codes, dims, rows, rowTerms, out, u8GatherAhead(dims))
 }
 
 // l2SquaredU8GatherVNNIAsm (u8_gather_amd64.s) reads dims bytes of q, the
