@@ -149,6 +149,12 @@ func (ix *Index) searchLayer(q []float32, qq []uint8, sc *scratch, ef, l int, f 
 		if len(res) >= ef && c.d > res[0].d {
 			break
 		}
+		if len(cands) > 0 && l == 0 {
+			// NB: the next expansion is most likely the new top of cands;
+			// fetching its links now overlaps that miss with this one's work.
+			o := int(cands[0].slot) * (ix.m0 + 1)
+			prefetchSpan(&ix.links0[o], uintptr(4*(ix.m0+1)))
+		}
 		nl := ix.links(c.slot, l)
 		n := min(int(atomic.LoadUint32(&nl[0])), len(nl)-1)
 		rows := sc.rows[:0]
