@@ -38,6 +38,9 @@ type SearchParams struct {
 	// Filter, when set, is called with a candidate id; only ids for which it
 	// returns true may be returned. It must be safe for concurrent use.
 	Filter func(id uint64) bool
+	// Stats, when set, receives this search's work (added to what it
+	// holds), for EXPLAIN ANALYZE.
+	Stats *SearchStats
 	// MaxCandidates bounds the candidates the search examines (0: no
 	// bound beyond the index's own); an iterative scan grows it.
 	MaxCandidates int
@@ -50,6 +53,19 @@ type Stats struct {
 	Bytes     int64         // memory used by the index structure and stored vectors
 	BuildTime time.Duration // time spent in Train and bulk Add
 	Distances int64         // distance computations since creation (for EXPLAIN ANALYZE)
+}
+
+// SearchStats is the work of the searches it was passed to. Unlike the
+// index-wide Stats.Distances it is exact for one statement while other
+// sessions search the same index.
+type SearchStats struct {
+	// Distances counts vector distance computations, exact or on
+	// compressed codes (PQ estimates, quantized graph hops).
+	Distances int64
+	// Visited counts the index structure's nodes visited: hnsw graph
+	// nodes expanded (their neighbour lists read), IVF lists scanned,
+	// annoy tree nodes descended through.
+	Visited int64
 }
 
 // Index is the interface every vector index type implements. Vectors are

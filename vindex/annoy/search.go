@@ -26,6 +26,7 @@ type searchScratch struct {
 	epoch   uint32
 	dists   []float32
 	top     topk.Heap
+	nodes   int // tree nodes descended through, for SearchStats
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -42,7 +43,7 @@ func (ix *Index) getScratch() *searchScratch {
 		clear(s.visited)
 		s.epoch = 1
 	}
-	s.pq, s.cands = s.pq[:0], s.cands[:0]
+	s.pq, s.cands, s.nodes = s.pq[:0], s.cands[:0], 0
 	return s
 }
 
@@ -83,6 +84,10 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	}
 	work += ix.scanBuffer(s, sp.Filter)
 	ix.distances.Add(int64(work))
+	if sp.Stats != nil {
+		sp.Stats.Distances += int64(work - s.nodes)
+		sp.Stats.Visited += int64(s.nodes)
+	}
 	n := len(dst)
 	dst = s.top.Drain(dst)
 	ix.sp.ReportAll(dst[n:])
@@ -135,6 +140,7 @@ func (ix *Index) collect(s *searchScratch, target int) int {
 		for n >= 0 {
 			m := distance.Dot(f.planes[int(n)*d:int(n+1)*d], s.q) + f.offsets[n]
 			work++
+			s.nodes++
 			if m > 0 {
 				s.push(qitem{pri: min(pri, -m), node: f.child[2*n]})
 				pri, n = min(pri, m), f.child[2*n+1]

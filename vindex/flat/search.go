@@ -75,6 +75,9 @@ func (x *Index) SearchParallel(q []float32, k int, p *vindex.SearchParams, dst [
 	defer x.mu.RUnlock()
 	n := len(x.ids)
 	x.distances.Add(int64(n))
+	if p != nil && p.Stats != nil {
+		p.Stats.Distances += int64(n)
+	}
 	if workers < 1 {
 		workers = 1
 	}

@@ -37,6 +37,7 @@ type Iterator struct {
 	ef     int
 	acc    acceptor
 	budget int64
+	stats  *vindex.SearchStats
 	count  int64
 	gen    uint64
 	start  bool
@@ -56,6 +57,7 @@ func (ix *Index) NewIterator(q []float32, p *vindex.SearchParams) (*Iterator, er
 		}
 		it.acc.filter = p.Filter
 		it.budget = int64(p.MaxCandidates)
+		it.stats = p.Stats
 	}
 	pq, ok := ix.prepareQuery(q, it.sc)
 	if !ok {
@@ -94,9 +96,13 @@ func (it *Iterator) Next(dst []vindex.Result) ([]vindex.Result, error) {
 		return dst, ErrStale
 	}
 	sc.visited.ensure(len(ix.levels))
-	before := it.count
+	before, expanded := it.count, sc.expanded
 	it.batch()
 	ix.distCount.Add(it.count - before)
+	if it.stats != nil {
+		it.stats.Distances += it.count - before
+		it.stats.Visited += sc.expanded - expanded
+	}
 	sc.sorted = sc.res.drainSorted(sc.sorted[:0])
 	dst = ix.appendResults(dst, sc.sorted, math.MaxInt)
 	if len(dst) == 0 {
@@ -137,6 +143,7 @@ func (it *Iterator) batch() {
 			return
 		}
 		sc.cands.pop()
+		sc.expanded++
 		nl := ix.links(c.slot, 0)
 		n := min(int(atomic.LoadUint32(&nl[0])), len(nl)-1)
 		for i := 1; i <= n; i++ {

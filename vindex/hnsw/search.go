@@ -34,6 +34,7 @@ type scratch struct {
 	rrows      []uint32  // rerank: the kept slots
 	rdists     []float32 // rerank: their float32 distances
 	spilled    maxHeap   // quantized traversal: the closest nodes pushed out of res
+	expanded   int64     // searchLayer: nodes whose links were read, since descend
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -149,6 +150,7 @@ func (ix *Index) searchLayer(q []float32, qq []uint8, sc *scratch, ef, l int, f 
 		if len(res) >= ef && c.d > res[0].d {
 			break
 		}
+		sc.expanded++
 		if len(cands) > 0 && l == 0 {
 			// NB: the next expansion is most likely the new top of cands;
 			// fetching its links now overlaps that miss with this one's work.
@@ -269,6 +271,10 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	}
 	dst = ix.appendResults(dst, sc.sorted, k)
 	ix.distCount.Add(count)
+	if p != nil && p.Stats != nil {
+		p.Stats.Distances += count
+		p.Stats.Visited += sc.expanded
+	}
 	return dst, nil
 }
 
@@ -304,6 +310,7 @@ func (ix *Index) descend(q []float32, qq []uint8, sc *scratch, count *int64) boo
 	}
 	sc.visited.reset(len(ix.levels))
 	sc.eps = append(sc.eps[:0], cand{curD, cur})
+	sc.expanded = 0
 	return true
 }
 

@@ -17,6 +17,7 @@ type searchScratch struct {
 	order  []int32   // lists in probe order
 	dists  []float32 // batch distances for one list
 	top    topk.Heap
+	lists  int // lists scanned (the pending list included), for SearchStats
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -32,7 +33,7 @@ func (ix *Index) getScratch() *searchScratch {
 		s.coarse = make([]float32, ix.lists)
 		s.order = make([]int32, ix.lists)
 	}
-	s.coarse, s.order = s.coarse[:ix.lists], s.order[:0]
+	s.coarse, s.order, s.lists = s.coarse[:ix.lists], s.order[:0], 0
 	return s
 }
 
@@ -72,6 +73,10 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 		examined += ix.probe(s, &sp)
 	}
 	ix.distances.Add(int64(examined))
+	if sp.Stats != nil {
+		sp.Stats.Distances += int64(examined)
+		sp.Stats.Visited += int64(s.lists)
+	}
 	n := len(dst)
 	dst = s.top.Drain(dst)
 	ix.sp.ReportAll(dst[n:])
@@ -114,6 +119,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 func (ix *Index) scanList(li int, s *searchScratch, filter func(uint64) bool) int {
 	l := &ix.l[li]
 	n := len(l.ids)
+	s.lists++
 	if n == 0 {
 		return 0
 	}

@@ -19,6 +19,7 @@ type searchScratch struct {
 	table  []float32 // m*ksub lookup table
 	cands  candHeap
 	top    topk.Heap
+	lists  int // lists scanned, for SearchStats
 }
 
 func (ix *Index) getScratch() *searchScratch {
@@ -31,7 +32,7 @@ func (ix *Index) getScratch() *searchScratch {
 			table:  make([]float32, ix.m*ix.ksub),
 		}
 	}
-	s.order = s.order[:0]
+	s.order, s.lists = s.order[:0], 0
 	return s
 }
 
@@ -77,6 +78,10 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 	}
 	examined += ix.scanExact(ix.pendingList(), s, sp.Filter)
 	ix.distances.Add(int64(examined))
+	if sp.Stats != nil {
+		sp.Stats.Distances += int64(examined)
+		sp.Stats.Visited += int64(s.lists)
+	}
 	n := len(dst)
 	dst = s.top.Drain(dst)
 	ix.sp.ReportAll(dst[n:])
@@ -141,6 +146,7 @@ func (ix *Index) probe(s *searchScratch, sp *vindex.SearchParams) int {
 func (ix *Index) scanCodes(li int, s *searchScratch, filter func(uint64) bool) int {
 	l := &ix.l[li]
 	n := len(l.ids)
+	s.lists++
 	base := s.coarse[li]
 	m, ksub := ix.m, ix.ksub
 	table := s.table[:m*ksub]
@@ -180,6 +186,7 @@ func (ix *Index) rerank(s *searchScratch) int {
 
 // scanExact offers every vector of list li, by exact distance, to s.top.
 func (ix *Index) scanExact(li int, s *searchScratch, filter func(uint64) bool) int {
+	s.lists++
 	l := &ix.l[li]
 	for i, id := range l.ids {
 		d := ix.sp.Exact(s.q, l.raw[i*ix.dims:(i+1)*ix.dims])

@@ -76,6 +76,41 @@ func RunSuite(t *testing.T, newIndex func(dims int, m vindex.Metric) vindex.Inde
 	t.Run("LoadCorrupt", s.testLoadCorrupt)
 	t.Run("Recall", s.testRecall)
 	t.Run("ConcurrentSearchDuringAdd", s.testConcurrent)
+	t.Run("SearchStats", s.testSearchStats)
+}
+
+// testSearchStats checks that a search reports its own work in
+// SearchParams.Stats, adding to what the struct holds, whatever other
+// searches ran on the index in between.
+func (s *suite) testSearchStats(t *testing.T) {
+	const dims, n = 16, 1500 // NB: above annoy's build_threshold of 1000 in its suite
+	vecs := Clustered(5, n, dims, 10)
+	ids := make([]uint64, n)
+	for i := range ids {
+		ids[i] = uint64(i + 1)
+	}
+	x, _ := s.build(t, dims, s.opts.Metrics[0], ids, vecs)
+	q := Clustered(6, 1, dims, 10)
+	var p vindex.SearchParams
+	if s.opts.Params != nil {
+		p = *s.opts.Params
+	}
+	var st vindex.SearchStats
+	p.Stats = &st
+	search(t, x, q, 10, &p)
+	one := st
+	_, isFlat := x.(*flat.Index)
+	if one.Distances <= 0 || one.Distances > int64(4*n) {
+		t.Fatalf("one search reported %d distances over %d vectors", one.Distances, n)
+	}
+	if isFlat != (one.Visited == 0) {
+		t.Fatalf("one search reported %d nodes visited (flat index: %v)", one.Visited, isFlat)
+	}
+	search(t, x, Clustered(7, 1, dims, 10), 10, s.opts.Params) // not counted
+	search(t, x, q, 10, &p)
+	if st.Distances != 2*one.Distances || st.Visited != 2*one.Visited {
+		t.Fatalf("after the same search twice stats = %+v, want twice %+v", st, one)
+	}
 }
 
 // build returns a fresh index of the type under test and a flat reference
@@ -414,7 +449,7 @@ func (s *suite) testReplace(t *testing.T) {
 }
 
 func (s *suite) testPersistence(t *testing.T) {
-	const dims, n = 16, 500
+	const dims, n = 16, 1500 // NB: above annoy's build_threshold of 1000 in its suite
 	vecs := Clustered(61, n, dims, 8)
 	ids := SeqIDs(5, n)
 	queries := Clustered(62, 20, dims, 8)
