@@ -56,14 +56,19 @@ type AnnScan struct {
 	mirror *rowMirror
 	vecs   *VectorIndexes
 	// Used is the strategy that actually ran; Distances the distance
-	// computations it made (EXPLAIN ANALYZE).
+	// computations it made and Visited the index nodes it visited (see
+	// vindex.SearchStats), counted for EXPLAIN ANALYZE (Ctx.Analyze).
 	Used      AnnStrategy
 	Distances int64
+	Visited   int64
+	// Returned is the number of rows the search produced.
+	Returned int
 }
 
 // Open runs the search and buffers the result rows.
 func (a *AnnScan) Open(ctx *Ctx) error {
-	a.out, a.pos, a.Distances = nil, 0, 0
+	a.out, a.pos, a.Distances, a.Visited = nil, 0, 0, 0
+	defer func() { a.Returned = len(a.out) }()
 	qv, err := a.Query.Eval(ctx, nil)
 	if err != nil {
 		return err
@@ -252,10 +257,9 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 			}
 		}
 	}
-	// NB: Stats walks the index's counters; only EXPLAIN ANALYZE pays it.
-	var before int64
-	if ctx.Stats != nil {
-		before = li.Index.Stats().Distances
+	var st vindex.SearchStats
+	if ctx.Analyze {
+		p.Stats = &st
 	}
 	seen := map[uint64][]types.Datum{}
 	var ferr func() error
@@ -270,9 +274,7 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 		a.Used = AnnPlain
 	}
 	res, err := li.Index.Search(q, k, p, nil)
-	if ctx.Stats != nil {
-		a.Distances = li.Index.Stats().Distances - before
-	}
+	a.Distances, a.Visited = a.Distances+st.Distances, a.Visited+st.Visited
 	if ferr != nil && ferr() != nil {
 		return ferr()
 	}
@@ -366,7 +368,8 @@ const parallelScanFloats = 4 << 20
 func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) error {
 	seen := map[uint64][]types.Datum{}
 	var ferr func() error
-	p := &vindex.SearchParams{}
+	var st vindex.SearchStats
+	p := &vindex.SearchParams{Stats: &st}
 	if a.Filter != nil {
 		p.Filter, ferr = a.candidateFilter(ctx, seen)
 	}
@@ -376,7 +379,7 @@ func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) er
 		// NB: without a filter callback (which reads this statement's
 		// state) a large scan can use every core: one query's latency
 		// nearly halves (fashion-mnist: 1.8x on 2 cores).
-		res, err = f.SearchParallel(q, k, nil, nil, runtime.GOMAXPROCS(0))
+		res, err = f.SearchParallel(q, k, p, nil, runtime.GOMAXPROCS(0))
 	} else {
 		res, err = cache.Index.Search(q, k, p, nil)
 	}
@@ -386,9 +389,7 @@ func (a *AnnScan) cachedExact(ctx *Ctx, cache *LiveIndex, q []float32, k int) er
 	if err != nil {
 		return err
 	}
-	if ctx.Stats != nil {
-		a.Distances += int64(cache.Index.Stats().Vectors)
-	}
+	a.Distances += st.Distances
 	if err := a.collect(ctx, res, seen); err != nil {
 		return err
 	}
@@ -506,9 +507,6 @@ func (a *AnnScan) Next(*Ctx) ([]types.Datum, error) {
 
 // Close drops the buffer.
 func (a *AnnScan) Close() error { a.out = nil; return nil }
-
-// Rows returns the rows the scan found (valid until Close).
-func (a *AnnScan) Rows() [][]types.Datum { return a.out }
 
 // mirrorExact answers a filtered query exactly by testing the filter,
 // compiled, on the in-memory column copies: a few nanoseconds per row,

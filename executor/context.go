@@ -23,8 +23,9 @@ type Ctx struct {
 	Params []types.Datum
 	// Builtin is passed to built-in function bodies.
 	Builtin *builtin.Ctx
-	// Stats collects EXPLAIN ANALYZE counters when non-nil.
-	Stats *Stats
+	// Analyze asks operators for the counters EXPLAIN ANALYZE prints
+	// beyond rows and time (an ANN scan's distances and nodes visited).
+	Analyze bool
 	// Vectors are the live vector indexes (nil: none).
 	Vectors *VectorIndexes
 	// Changes are the transaction's pending vector changes (nil: none).
@@ -44,12 +45,6 @@ type Ctx struct {
 type RowHooks interface {
 	RowInserted(t *storage.TableDesc, key []byte, row []types.Datum) error
 	RowDeleted(t *storage.TableDesc, key []byte, row []types.Datum) error
-}
-
-// Stats are the counters EXPLAIN ANALYZE reports for ANN scans.
-type Stats struct {
-	Distances int64
-	Visited   int64
 }
 
 // checkCancel returns 57014 once the statement's context is cancelled. It

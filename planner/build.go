@@ -8,7 +8,28 @@ import (
 // Build turns an optimised logical plan into executor operators. The
 // returned operator tree is fresh: build once per execution, because
 // operators hold per-run state.
-func Build(n Node) (executor.Operator, error) {
+func Build(n Node) (executor.Operator, error) { return build(n, nil) }
+
+// BuildAnalyzed is Build for EXPLAIN ANALYZE: every node's operator is
+// wrapped in an executor.Instrument, returned by node for ExplainAnalyzed.
+func BuildAnalyzed(n Node) (executor.Operator, map[Node]*executor.Instrument, error) {
+	m := map[Node]*executor.Instrument{}
+	op, err := build(n, m)
+	return op, m, err
+}
+
+// build builds n, instrumenting it (and below) when m is non-nil.
+func build(n Node, m map[Node]*executor.Instrument) (executor.Operator, error) {
+	op, err := buildNode(n, m)
+	if err != nil || m == nil {
+		return op, err
+	}
+	in := &executor.Instrument{Input: op}
+	m[n] = in
+	return in, nil
+}
+
+func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, error) {
 	switch n := n.(type) {
 	case *Scan:
 		var op executor.Operator
@@ -38,49 +59,49 @@ func Build(n Node) (executor.Operator, error) {
 	case *Unnest:
 		return &executor.UnnestScan{Arrays: n.Arrays}, nil
 	case *Filter:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Filter{Input: in, Pred: n.Pred}, nil
 	case *Project:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Project{Input: in, Exprs: n.Exprs}, nil
 	case *Aggregate:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.HashAggregate{Input: in, GroupBy: n.GroupBy, Aggs: n.Aggs}, nil
 	case *Window:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Window{Input: in, PartitionBy: n.PartitionBy, OrderBy: n.OrderBy, Frame: n.Frame, Funcs: n.Funcs}, nil
 	case *Sort:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Sort{Input: in, Keys: n.Keys}, nil
 	case *TopK:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.TopK{Input: in, Keys: n.Keys, Count: n.Count, Offset: n.Offset}, nil
 	case *Limit:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Limit{Input: in, Count: n.Count, Offset: n.Offset}, nil
 	case *Distinct:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
@@ -91,11 +112,11 @@ func Build(n Node) (executor.Operator, error) {
 		}
 		return d, nil
 	case *Join:
-		l, err := Build(n.Left)
+		l, err := build(n.Left, m)
 		if err != nil {
 			return nil, err
 		}
-		r, err := Build(n.Right)
+		r, err := build(n.Right, m)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +125,7 @@ func Build(n Node) (executor.Operator, error) {
 	case *Append:
 		a := &executor.Append{}
 		for _, c := range n.Inputs {
-			op, err := Build(c)
+			op, err := build(c, m)
 			if err != nil {
 				return nil, err
 			}
@@ -112,7 +133,7 @@ func Build(n Node) (executor.Operator, error) {
 		}
 		return a, nil
 	case *Insert:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
@@ -120,13 +141,13 @@ func Build(n Node) (executor.Operator, error) {
 			OnConflictDoNothing: n.OnConflictDoNothing, OnConflictUpdate: n.OnConflictUpdate,
 			OnConflictWhere: n.OnConflictWhere}, nil
 	case *Update:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}
 		return &executor.Update{Input: in, Table: n.Table, Set: n.Set, Returning: n.Returning}, nil
 	case *Delete:
-		in, err := Build(n.Input)
+		in, err := build(n.Input, m)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/vecgres/vecgres/executor"
 	"github.com/vecgres/vecgres/sql/types"
@@ -13,11 +15,52 @@ import (
 // their node. Costs are not printed (vecgres has no cost model to show).
 func Explain(n Node) []string {
 	var lines []string
-	explainNode(n, 0, true, &lines)
+	explainNode(n, 0, true, &lines, nil)
 	return lines
 }
 
-func explainNode(n Node, depth int, top bool, lines *[]string) {
+// ExplainAnalyzed is Explain after a run of the operators BuildAnalyzed
+// returned with m: each node's line gets PostgreSQL's "(actual time=
+// startup..total rows=N loops=L)", per-loop averages in milliseconds, and
+// ANN scans a line with the strategy that ran and its work.
+func ExplainAnalyzed(n Node, m map[Node]*executor.Instrument) []string {
+	var lines []string
+	explainNode(n, 0, true, &lines, m)
+	return lines
+}
+
+// actual is the " (actual ...)" suffix of n's line ("" without m).
+func actual(m map[Node]*executor.Instrument, n Node) string {
+	in := m[n]
+	if in == nil {
+		return ""
+	}
+	if in.Loops == 0 {
+		return " (never executed)"
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(in.Loops) }
+	rows := math.Round(float64(in.Rows) / float64(in.Loops))
+	return fmt.Sprintf(" (actual time=%.3f..%.3f rows=%.0f loops=%d)", ms(in.Startup), ms(in.Total), rows, in.Loops)
+}
+
+// vectorSearch is the EXPLAIN ANALYZE line of an ANN scan's work.
+func vectorSearch(m map[Node]*executor.Instrument, n Node) (string, bool) {
+	in := m[n]
+	if in == nil || in.Loops == 0 {
+		return "", false
+	}
+	a, ok := in.Input.(*executor.AnnScan)
+	if !ok {
+		return "", false
+	}
+	s := fmt.Sprintf("Vector Search: %s, rows returned %d, distances computed %d", a.Used, a.Returned, a.Distances)
+	if a.Visited > 0 {
+		s += fmt.Sprintf(", nodes visited %d", a.Visited)
+	}
+	return s, true
+}
+
+func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*executor.Instrument) {
 	indent := strings.Repeat(" ", depth)
 	head := indent
 	detail := indent + "  "
@@ -25,13 +68,13 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 		head = indent + "->  "
 		detail = indent + "      "
 	}
-	add := func(s string) { *lines = append(*lines, head+s) }
+	add := func(s string) { *lines = append(*lines, head+s+actual(m, n)) }
 	info := func(format string, args ...any) { *lines = append(*lines, detail+fmt.Sprintf(format, args...)) }
 	childDepth := depth + 2
 	if !top {
 		childDepth = depth + 6
 	}
-	child := func(c Node) { explainNode(c, childDepth, false, lines) }
+	child := func(c Node) { explainNode(c, childDepth, false, lines, m) }
 
 	switch n := n.(type) {
 	case *Scan:
@@ -61,6 +104,9 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 				info("Filtered Search: %s", n.Strategy)
 			}
 		}
+		if s, ok := vectorSearch(m, n); ok {
+			info("%s", s)
+		}
 	case *Values:
 		if len(n.Rows) == 1 && len(n.Rows[0]) == 0 {
 			add("Result")
@@ -82,7 +128,7 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 			add("Result")
 			return
 		}
-		explainNode(n.Input, depth, top, lines)
+		explainNode(n.Input, depth, top, lines, m)
 	case *Aggregate:
 		if len(n.GroupBy) == 0 {
 			add("Aggregate")
@@ -113,9 +159,9 @@ func explainNode(n Node, depth int, top bool, lines *[]string) {
 			}
 		}
 		add("Limit")
-		*lines = append(*lines, detail+"->  Top-K Sort")
+		*lines = append(*lines, detail+"->  Top-K Sort"+actual(m, n))
 		*lines = append(*lines, detail+"      Sort Key: "+sortKeys(n.Keys, n.Input))
-		explainNode(n.Input, childDepth+6, false, lines)
+		explainNode(n.Input, childDepth+6, false, lines, m)
 	case *Limit:
 		add("Limit")
 		child(n.Input)
