@@ -13,6 +13,7 @@ import (
 	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/distance"
 	"github.com/vecgres/vecgres/vindex/flat"
+	"github.com/vecgres/vecgres/vindex/hnsw"
 )
 
 // AnnStrategy names how an AnnScan met its WHERE clause.
@@ -257,6 +258,9 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 			}
 		}
 	}
+	if hx, ok := li.Index.(*hnsw.Index); ok && a.useIterative(ctx, li, sel) {
+		return a.iterativeSearch(ctx, hx, p, q, k, sel)
+	}
 	var st vindex.SearchStats
 	if ctx.Analyze {
 		p.Stats = &st
@@ -284,7 +288,7 @@ func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel f
 	if err := a.collect(ctx, res, seen); err != nil {
 		return err
 	}
-	if a.Filter != nil && len(a.out) < k && (sel < 0 || a.Stats == nil || sel*float64(a.Stats.Rows) > float64(len(a.out))) {
+	if a.Filter != nil && a.owedMore(sel, k) {
 		// The index could not produce k passing rows within its budget,
 		// and more rows may match: answer exactly over the matching rows
 		// instead of returning fewer.

@@ -119,9 +119,16 @@ func recallOf(t *testing.T, conn *pgx.Conn, ds *dataset.Dataset, query string, t
 
 func requireIndexScan(t *testing.T, conn *pgx.Conn, query, vec string) {
 	t.Helper()
-	rows, err := conn.Query(context.Background(), "EXPLAIN "+query, vec)
+	requirePlan(t, conn, "EXPLAIN "+query, vec, "Index Scan using")
+}
+
+// requirePlan fails unless the output of explain (an EXPLAIN statement
+// with one vector parameter) contains want.
+func requirePlan(t *testing.T, conn *pgx.Conn, explain, vec, want string) {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), explain, vec)
 	if err != nil {
-		t.Fatalf("EXPLAIN %s: %v", query, err)
+		t.Fatalf("%s: %v", explain, err)
 	}
 	var plan []string
 	for rows.Next() {
@@ -131,8 +138,8 @@ func requireIndexScan(t *testing.T, conn *pgx.Conn, query, vec string) {
 		}
 		plan = append(plan, line)
 	}
-	if !strings.Contains(strings.Join(plan, "\n"), "Index Scan using") {
-		t.Fatalf("plan does not use the vector index:\n%s", strings.Join(plan, "\n"))
+	if !strings.Contains(strings.Join(plan, "\n"), want) {
+		t.Fatalf("plan has no %q:\n%s", want, strings.Join(plan, "\n"))
 	}
 }
 
@@ -173,6 +180,7 @@ func TestANNRecallSiftsmall(t *testing.T) {
 		filter   int // cat < filter; 1000 means no filter
 		cosine   bool
 		floor    float64
+		ran      string // when set, the strategy EXPLAIN ANALYZE must report
 	}{
 		{name: "hnsw", index: "USING hnsw (embedding vector_l2_ops)", op: "<->", filter: 1000, floor: 0.95},
 		{name: "hnsw/50%", op: "<->", filter: 500, floor: 0.95},
@@ -186,6 +194,15 @@ func TestANNRecallSiftsmall(t *testing.T) {
 		{name: "ivfflat/1%", op: "<->", filter: 10, floor: 0.95},
 		{name: "ivf_pq", index: "USING ivf_pq (embedding vector_l2_ops) WITH (lists = 100, m = 16)", settings: []string{"SET ivf_pq.probes = 10"}, op: "<->", filter: 1000, floor: 0.9},
 		{name: "annoy", index: "USING annoy (embedding vector_l2_ops) WITH (n_trees = 20)", op: "<->", filter: 1000, floor: 0.9},
+		// With statistics and hnsw.iterative_scan on, filters passing at
+		// least a fifth of the rows post-filter an iterative scan;
+		// narrower ones keep filter-aware traversal or go exact.
+		{name: "hnsw-iterative/50%", index: "USING hnsw (embedding vector_l2_ops)",
+			settings: []string{"ANALYZE items", "SET hnsw.iterative_scan = relaxed_order"}, op: "<->", filter: 500, floor: 0.95, ran: "iterative"},
+		{name: "hnsw-iterative/25%", settings: []string{"SET hnsw.iterative_scan = strict_order"}, op: "<->", filter: 250, floor: 0.95, ran: "iterative"},
+		{name: "hnsw-iterative/10%", op: "<->", filter: 100, floor: 0.95},
+		{name: "hnsw-iterative/1%", op: "<->", filter: 10, floor: 0.95},
+		{name: "hnsw-iterative/0.1%", op: "<->", filter: 1, floor: 0.95},
 	}
 	for _, c := range cases {
 		if c.index != "" {
@@ -201,6 +218,9 @@ func TestANNRecallSiftsmall(t *testing.T) {
 		}
 		query := "SELECT id FROM items" + where + " ORDER BY embedding " + c.op + " $1 LIMIT 10"
 		requireIndexScan(t, conn, query, vecText(l2.Query(0)))
+		if c.ran != "" {
+			requirePlan(t, conn, "EXPLAIN ANALYZE "+query, vecText(l2.Query(0)), "Vector Search: "+c.ran+",")
+		}
 		truth := truthL2
 		ds := l2
 		if c.cosine {
