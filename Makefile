@@ -60,7 +60,7 @@ bench: build
 	$(GO) test -run '^$$' -bench ANNStatement -benchtime 2s ./sql
 	# The server as a separate process, as PostgreSQL runs: the figures to
 	# compare with pgvector's (issue 4).
-	./$(BIN) bench-sql --spawn-process --data $(SIFT) --index hnsw --with hnsw:m=16,ef_construction=200 --sweep hnsw:ef_search=20,30,40 --queries 5000
+	./$(BIN) bench-sql --spawn-process --data $(SIFT) --index hnsw --with hnsw:m=16,ef_construction=200 --sweep hnsw:ef_search=20,28,30,40 --queries 5000
 
 clean:
 	rm -rf bin
