@@ -19,6 +19,9 @@ func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 	if e.Over != nil {
 		return b.windowCall(sc, e)
 	}
+	if e.OverRefused {
+		return nil, b.overRefused(sc, e, name)
+	}
 	if _, ok := windowOnly[name]; ok {
 		return nil, pgerr.Newf(pgerr.WrongObjectType, "window function %s requires an OVER clause", name)
 	}
@@ -82,6 +85,25 @@ func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 		return nil, err
 	}
 	return b.foldCall(&executor.Call{Fn: fn, Args: args, Typ: returnType(fn.Return, fn.ReturnFn, args)})
+}
+
+// overRefused is the error for f(...) OVER (...) where the front layer
+// could not carry the OVER clause: PostgreSQL's 42883 for an unknown
+// function, 42809 for a plain one, and 0A000 for an aggregate that vecgres
+// cannot run as a window function.
+func (b *binder) overRefused(sc *scope, e *tree.FuncCall, name string) error {
+	pos := func(err error) error { return b.errPos(err, e.Pos) }
+	if b.lib.IsAggregate(name) {
+		return pos(pgerr.Newf(pgerr.FeatureNotSupported, "aggregate %s is not supported as a window function", name))
+	}
+	args, err := b.exprList(sc, e.Args)
+	if err != nil {
+		return err
+	}
+	if _, err := b.lib.ResolveFunc(name, argTypes(args)); err != nil {
+		return pos(err)
+	}
+	return pos(pgerr.Newf(pgerr.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name))
 }
 
 func (b *binder) exprList(sc *scope, es []tree.Expr) ([]executor.Expr, error) {

@@ -63,7 +63,9 @@ func (c *converter) funcCall(x *ast.FuncCallExpr) (tree.Expr, error) {
 		if len(a) < 4 {
 			break
 		}
-		fc := &tree.FuncCall{Pos: c.num(a[3]), Schema: c.str(a[0]), Name: c.str(a[1]), Distinct: c.str(a[2]) == "d"}
+		flags := c.str(a[2])
+		fc := &tree.FuncCall{Pos: c.num(a[3]), Schema: c.str(a[0]), Name: c.str(a[1]),
+			Distinct: strings.Contains(flags, "d"), OverRefused: strings.Contains(flags, "w")}
 		return fc, c.funcArgs(fc, a[4:])
 	case mkArray:
 		if len(a) < 1 {

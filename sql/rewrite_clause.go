@@ -121,13 +121,14 @@ func (r *rewriter) funcCall(schema string, name token, forceMarker bool) frag {
 		f.add(over)
 		return f
 	}
-	if hasOver {
-		r.failCode(pgerr.FeatureNotSupported, name.pos, "window function "+fn+" with this call syntax is not supported")
-		return frag{}
-	}
 	flags := ""
 	if distinct {
 		flags = "d"
+	}
+	if hasOver {
+		// NB: the binder knows whether fn exists and what it is, so it
+		// gives the error (42883, 42809 or 0A000); the OVER clause is dropped.
+		flags += "w"
 	}
 	all := append([]frag{lit(quoteString(schema)), lit(quoteString(fn)), lit(quoteString(flags)), lit(itoa(name.pos))}, args...)
 	return call(mkFn, name.pos, all...)

@@ -107,6 +107,10 @@ type FuncCall struct {
 	OrderBy  []OrderItem // string_agg(x, ',' ORDER BY y)
 	Filter   Expr        // agg(x) FILTER (WHERE ...)
 	Over     *WindowSpec // non-nil for window functions
+	// OverRefused marks a call written with an OVER clause that the front
+	// layer could not carry (a function TiDB's grammar does not parse as
+	// a window call): binding reports the error PostgreSQL gives for it.
+	OverRefused bool
 }
 
 // WindowSpec is the OVER clause of a window function call, with any
