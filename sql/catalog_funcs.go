@@ -175,6 +175,9 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 }
 
 func constraintDef(b *binder, a []types.Datum) (types.Datum, error) {
+	if def, ok := checkOrForeignKeyDef(b, uint32(a[0].I)); ok {
+		return dStr(def), nil
+	}
 	oid := uint32(a[0].I) - 1<<30
 	t, ix := b.indexByOID(oid)
 	if ix == nil {
