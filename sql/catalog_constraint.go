@@ -66,19 +66,25 @@ var pgConstraintRel = virtualRel{
 	},
 }
 
-// hasRITriggers is pg_class.relhastriggers: PostgreSQL implements foreign
-// keys with triggers on both tables, and psql looks for foreign keys only
-// when it is set.
-func hasRITriggers(b *binder, t *storage.TableDesc) bool {
-	return len(t.ForeignKeys) > 0 || len(referencingKeys(b.cat, t.ID)) > 0
-}
+// hasRITriggers is pg_class.relhastriggers. PostgreSQL implements foreign
+// keys with triggers and sets it on both tables; psql's \d lists
+// "Foreign-key constraints:" and "Referenced by:" only when it is set, but
+// then also queries pg_trigger with pg_get_triggerdef, pg_depend and
+// pg_partition_ancestors(...) WITH ORDINALITY in FROM, which vecgres does
+// not provide yet.
+// NB: so it stays false: \d shows "Check constraints:" but not the
+// foreign keys, rather than failing.
+func hasRITriggers(*binder, *storage.TableDesc) bool { return false }
 
 // checkOrForeignKeyDef is pg_get_constraintdef of a CHECK or FOREIGN KEY
 // constraint; ok is false for other OIDs.
-func checkOrForeignKeyDef(b *binder, oid uint32) (string, bool) {
+func checkOrForeignKeyDef(b *binder, oid uint32, pretty bool) (string, bool) {
 	for _, t := range b.tables() {
 		for _, c := range t.Checks {
 			if c.OID == oid {
+				if pretty {
+					return "CHECK (" + stripOuterParens(c.Expr) + ")", true
+				}
 				return checkDef(c), true
 			}
 		}
@@ -90,6 +96,36 @@ func checkOrForeignKeyDef(b *binder, oid uint32) (string, bool) {
 	}
 	return "", false
 }
+
+// stripOuterParens removes one pair of parentheses around the whole of e,
+// as PostgreSQL's pretty deparser leaves out the top-level ones.
+func stripOuterParens(e string) string {
+	if len(e) < 2 || e[0] != '(' || e[len(e)-1] != ')' {
+		return e
+	}
+	depth, quoted := 0, false
+	for i := 0; i < len(e); i++ {
+		switch {
+		case e[i] == '\'':
+			quoted = !quoted
+		case quoted:
+		case e[i] == '(':
+			depth++
+		case e[i] == ')':
+			depth--
+			if depth == 0 && i != len(e)-1 {
+				return e
+			}
+		}
+	}
+	return e[1 : len(e)-1]
+}
+
+// partitionAncestors is pg_partition_ancestors for psql's "Referenced by:"
+// query: vecgres has no partitions, and a table is its own only ancestor.
+// NB: PostgreSQL returns no rows for a table that is not a partition; psql
+// unions the table itself in anyway, so one row of it is equivalent there.
+func partitionAncestors(_ *binder, a []types.Datum) (types.Datum, error) { return a[0], nil }
 
 // checkDef renders "CHECK ((a > 0))" as PostgreSQL does: the stored
 // expression is already in deparsed form, parenthesised once more.
