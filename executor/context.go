@@ -33,6 +33,11 @@ type Ctx struct {
 	// Hooks lets the layer above maintain structures the executor does not
 	// own (vector indexes) when rows change; nil means none.
 	Hooks RowHooks
+	// Constraints are the CHECK and FOREIGN KEY constraints of the tables
+	// the statement may write (nil: none); Pending queues its foreign-key
+	// events until the statement ends (constraint.go).
+	Constraints *Constraints
+	Pending     *PendingChecks
 
 	ticks uint32
 	// outer is the stack of enclosing rows for correlated subqueries.

@@ -74,6 +74,9 @@ func (w *rowWriter) insert(ctx *Ctx, row []types.Datum, pk []byte) error {
 	if err := w.checkNotNull(ctx, row); err != nil {
 		return err
 	}
+	if err := w.checkRow(ctx, row); err != nil {
+		return err
+	}
 	t := w.Table
 	key := t.RowKey(nil, pk)
 	if !t.HiddenRowID {
@@ -153,11 +156,16 @@ type Insert struct {
 	// the proposed row (EXCLUDED), and produce the new full row.
 	OnConflictUpdate []Expr
 	OnConflictWhere  Expr
+	// DeferChecks leaves the statement's foreign-key checks in ctx.Pending
+	// for the caller to run (COPY runs them once at its end).
+	DeferChecks bool
 
 	Affected int64
 	w        rowWriter
 	out      []types.Datum
 	pkBuf    []byte
+	// ownPending is set when this operator runs ctx.Pending at its end.
+	ownPending bool
 }
 
 // Open opens the input.
@@ -165,6 +173,7 @@ func (ins *Insert) Open(ctx *Ctx) error {
 	ins.w = rowWriter{Table: ins.Table}
 	ins.Affected = 0
 	ins.out = make([]types.Datum, len(ins.Returning))
+	ins.ownPending = ensurePending(ctx) && !ins.DeferChecks
 	return ins.Input.Open(ctx)
 }
 
@@ -173,6 +182,9 @@ func (ins *Insert) Next(ctx *Ctx) ([]types.Datum, error) {
 	for {
 		row, err := ins.Input.Next(ctx)
 		if row == nil || err != nil {
+			if err == nil && ins.ownPending {
+				err = ctx.Pending.Run(ctx)
+			}
 			return nil, err
 		}
 		var rowID int64
@@ -201,6 +213,8 @@ func (ins *Insert) Next(ctx *Ctx) ([]types.Datum, error) {
 			}
 		} else if err != nil {
 			return nil, err
+		} else {
+			afterInsert(ctx, ins.Table, ins.Table.RowKey(nil, ins.pkBuf), row)
 		}
 		ins.Affected++
 		if ins.Returning == nil {
@@ -255,6 +269,7 @@ func (ins *Insert) upsert(ctx *Ctx, proposed []types.Datum) ([]types.Datum, erro
 	if err := ins.w.insert(ctx, nrow, pk); err != nil {
 		return nil, err
 	}
+	afterUpdate(ctx, t, t.RowKey(nil, pk), old, nrow)
 	return nrow, nil
 }
 
@@ -276,6 +291,8 @@ type Update struct {
 	newRow   []types.Datum
 	out      []types.Datum
 	seen     map[string]bool
+	// ownPending is set when this operator runs ctx.Pending at its end.
+	ownPending bool
 }
 
 // Open opens the input.
@@ -285,6 +302,7 @@ func (u *Update) Open(ctx *Ctx) error {
 	u.newRow = make([]types.Datum, len(u.Table.Types))
 	u.out = make([]types.Datum, len(u.Returning))
 	u.seen = map[string]bool{}
+	u.ownPending = ensurePending(ctx)
 	return u.Input.Open(ctx)
 }
 
@@ -294,6 +312,9 @@ func (u *Update) Next(ctx *Ctx) ([]types.Datum, error) {
 	for {
 		row, err := u.Input.Next(ctx)
 		if row == nil || err != nil {
+			if err == nil && u.ownPending {
+				err = ctx.Pending.Run(ctx)
+			}
 			return nil, err
 		}
 		key := []byte(row[n].S)
@@ -323,6 +344,7 @@ func (u *Update) Next(ctx *Ctx) ([]types.Datum, error) {
 		if err := u.w.insert(ctx, u.newRow, pk); err != nil {
 			return nil, err
 		}
+		afterUpdate(ctx, u.Table, u.Table.RowKey(nil, pk), old, u.newRow)
 		u.Affected++
 		if u.Returning == nil {
 			continue
@@ -351,6 +373,8 @@ type Delete struct {
 	w        rowWriter
 	out      []types.Datum
 	seen     map[string]bool
+	// ownPending is set when this operator runs ctx.Pending at its end.
+	ownPending bool
 }
 
 // Open opens the input.
@@ -359,6 +383,7 @@ func (d *Delete) Open(ctx *Ctx) error {
 	d.Affected = 0
 	d.out = make([]types.Datum, len(d.Returning))
 	d.seen = map[string]bool{}
+	d.ownPending = ensurePending(ctx)
 	return d.Input.Open(ctx)
 }
 
@@ -368,6 +393,9 @@ func (d *Delete) Next(ctx *Ctx) ([]types.Datum, error) {
 	for {
 		row, err := d.Input.Next(ctx)
 		if row == nil || err != nil {
+			if err == nil && d.ownPending {
+				err = ctx.Pending.Run(ctx)
+			}
 			return nil, err
 		}
 		key := []byte(row[n].S)
@@ -379,6 +407,7 @@ func (d *Delete) Next(ctx *Ctx) ([]types.Datum, error) {
 		if err := d.w.remove(ctx, key, old); err != nil {
 			return nil, err
 		}
+		afterDelete(ctx, d.Table, old)
 		d.Affected++
 		if d.Returning == nil {
 			continue

@@ -25,13 +25,22 @@ type testServer struct {
 	addr   string
 	srv    *Server
 	engine *sql.Engine
+	// shutdown stops the server and closes the engine; nil once done.
+	shutdown func(testing.TB)
 }
 
 // startTestServer starts a server for t; it is shut down when t ends.
 func startTestServer(t testing.TB) *testServer {
 	t.Helper()
+	return startTestServerAt(t, t.TempDir())
+}
+
+// startTestServerAt starts a server on data directory dir; it is shut down
+// when t ends, or earlier by stop (to restart on the same directory).
+func startTestServerAt(t testing.TB, dir string) *testServer {
+	t.Helper()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	eng, err := sql.Open(sql.Config{DataDir: t.TempDir(), Logger: logger})
+	eng, err := sql.Open(sql.Config{DataDir: dir, Logger: logger})
 	if err != nil {
 		t.Fatalf("open engine: %v", err)
 	}
@@ -42,7 +51,8 @@ func startTestServer(t testing.TB) *testServer {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	t.Cleanup(func() {
+	ts := &testServer{addr: ln.Addr().String(), srv: srv, engine: eng}
+	ts.shutdown = func(t testing.TB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(ctx); err != nil {
@@ -54,8 +64,17 @@ func startTestServer(t testing.TB) *testServer {
 		if err := eng.Close(); err != nil {
 			t.Errorf("close engine: %v", err)
 		}
-	})
-	return &testServer{addr: ln.Addr().String(), srv: srv, engine: eng}
+	}
+	t.Cleanup(func() { ts.stop(t) })
+	return ts
+}
+
+// stop shuts the server down and closes its engine (once).
+func (ts *testServer) stop(t testing.TB) {
+	if ts.shutdown != nil {
+		ts.shutdown(t)
+		ts.shutdown = nil
+	}
 }
 
 // connString is a pgx/libpq URL for the server.

@@ -86,6 +86,13 @@ func parseSLT(text string) (recs []*sltRecord, trailer []string, err error) {
 			i++
 			continue
 		case strings.HasPrefix(trim, "statement ") || strings.HasPrefix(trim, "query "):
+		case trim == "restart":
+			// restart: the server stops and starts again on the same data
+			// directory, and the connection is re-established.
+			recs = append(recs, &sltRecord{line: i + 1, header: trim, subtest: subtest, pre: pre})
+			pre = nil
+			i++
+			continue
 		default:
 			return nil, nil, fmt.Errorf("line %d: expected statement, query, subtest or a comment, got %q", i+1, l)
 		}
@@ -121,6 +128,10 @@ func renderSLT(recs []*sltRecord, trailer []string) string {
 		for _, p := range r.pre {
 			b.WriteString(p + "\n")
 		}
+		if r.header == "restart" {
+			b.WriteString("restart\n")
+			continue
+		}
 		b.WriteString(r.header + "\n" + r.sql + "\n")
 		if r.hasSep {
 			b.WriteString("----\n")
@@ -144,15 +155,25 @@ func runSLTFile(t *testing.T, path string) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	ts := startTestServer(t)
+	dir := t.TempDir()
+	ts := startTestServerAt(t, dir)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, ts.connString(""))
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}
-	defer conn.Close(ctx)
+	defer func() { conn.Close(ctx) }()
 	rewrite := rewriteFlag()
 	for _, r := range recs {
+		if r.header == "restart" {
+			conn.Close(ctx)
+			ts.stop(t)
+			ts = startTestServerAt(t, dir)
+			if conn, err = pgx.Connect(ctx, ts.connString("")); err != nil {
+				t.Fatalf("%s:%d: connect after restart: %v", path, r.line, err)
+			}
+			continue
+		}
 		where := fmt.Sprintf("%s:%d", path, r.line)
 		if r.subtest != "" {
 			where += " (subtest " + r.subtest + ")"
@@ -190,7 +211,10 @@ func runSLTRecord(ctx context.Context, pc *pgconn.PgConn, r *sltRecord, rewrite 
 		}
 	case f[0] == "statement" && len(f) >= 2 && f[1] == "error":
 		_, err := pc.Exec(ctx, r.sql).ReadAll()
-		return checkSLTError(err, f[2:], r.header)
+		if msg := checkSLTError(err, f[2:], r.header); msg != "" {
+			return msg
+		}
+		return checkSLTDetail(err, r)
 	case f[0] == "query" && len(f) >= 2 && f[1] == "error":
 		err := pc.ExecParams(ctx, r.sql, nil, nil, nil, nil).Read().Err
 		return checkSLTError(err, f[2:], r.header)
@@ -295,6 +319,20 @@ func checkSLTError(err error, spec []string, header string) string {
 		if !re.MatchString(pe.Message) {
 			return fmt.Sprintf("error message %q does not match %q", pe.Message, pattern)
 		}
+	}
+	return ""
+}
+
+// checkSLTDetail compares the error's DETAIL with the record's expected
+// line "DETAIL: ..." (after ----), when it has one.
+func checkSLTDetail(err error, r *sltRecord) string {
+	if len(r.expected) == 0 {
+		return ""
+	}
+	var pe *pgconn.PgError
+	errors.As(err, &pe)
+	if got := "DETAIL: " + pe.Detail; got != r.expected[0] {
+		return fmt.Sprintf("detail: got %q, want %q", got, r.expected[0])
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/vecgres/vecgres/executor"
@@ -170,6 +171,11 @@ func (b *binder) regCast(name string, t types.T) (executor.Expr, error) {
 			return nil, err
 		}
 		return &executor.Const{Value: types.NewInt(int64(typ.OID())), Typ: t}, nil
+	}
+	if oid, err := strconv.ParseUint(name, 10, 32); err == nil {
+		// NB: a numeric string is an OID, as PostgreSQL's regclassin takes
+		// it ('16385'::regclass in psql's \d queries).
+		return &executor.Const{Value: types.NewInt(int64(oid)), Typ: t}, nil
 	}
 	schema, rel := "", strings.ToLower(name)
 	if i := strings.IndexByte(rel, '.'); i >= 0 {

@@ -122,6 +122,7 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 		{params: []types.T{tOid}, ret: tText, strict: true, fn: constraintDef},
 		{params: []types.T{tOid, tBool}, ret: tText, strict: true, fn: constraintDef},
 	},
+	"pg_partition_ancestors": {{params: []types.T{types.RegclassType}, ret: types.RegclassType, strict: true, fn: partitionAncestors}},
 	"pg_get_expr": {
 		{params: []types.T{tText, tOid}, ret: tText, strict: true, fn: func(b *binder, a []types.Datum) (types.Datum, error) { return a[0], nil }},
 		{params: []types.T{tText, tOid, tBool}, ret: tText, strict: true, fn: func(b *binder, a []types.Datum) (types.Datum, error) { return a[0], nil }},
@@ -175,6 +176,9 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 }
 
 func constraintDef(b *binder, a []types.Datum) (types.Datum, error) {
+	if def, ok := checkOrForeignKeyDef(b, uint32(a[0].I), len(a) > 1 && a[1].Bool()); ok {
+		return dStr(def), nil
+	}
 	oid := uint32(a[0].I) - 1<<30
 	t, ix := b.indexByOID(oid)
 	if ix == nil {

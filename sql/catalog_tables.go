@@ -238,7 +238,9 @@ var pgCatalog = map[string]virtualRel{
 					dStr("d"), dBool(false), types.Null, opts, types.Null}
 			}
 			for _, t := range b.tables() {
-				out = append(out, row(t.ID, t.Name, oidHeapAM, "r", len(t.Columns), len(t.Indexes) > 0, -1, types.Null))
+				r := row(t.ID, t.Name, oidHeapAM, "r", len(t.Columns), len(t.Indexes) > 0, -1, types.Null)
+				r[18], r[20] = dInt(int64(len(t.Checks))), dBool(hasRITriggers(b, t)) // relchecks, relhastriggers
+				out = append(out, r)
 				for i := range t.Indexes {
 					ix := &t.Indexes[i]
 					out = append(out, row(ix.OID, ix.Name, accessMethodOIDs[ix.Method], "i", len(ix.Columns), false, 0, reloptions(ix)))
@@ -375,34 +377,8 @@ var pgCatalog = map[string]virtualRel{
 			return out
 		},
 	},
-	"pg_roles": rolesRel,
-	"pg_constraint": {
-		cols: []vcol{{"oid", tOid}, {"conname", tName}, {"connamespace", tOid}, {"contype", tChar}, {"condeferrable", tBool},
-			{"condeferred", tBool}, {"convalidated", tBool}, {"conrelid", tOid}, {"contypid", tOid}, {"conindid", tOid},
-			{"confrelid", tOid}, {"confupdtype", tChar}, {"confdeltype", tChar}, {"confmatchtype", tChar}, {"conislocal", tBool},
-			{"coninhcount", tInt4}, {"connoinherit", tBool}, {"conkey", tInt2Arr}, {"confkey", tInt2Arr}, {"conbin", tText}},
-		rows: func(b *binder) [][]types.Datum {
-			var out [][]types.Datum
-			for _, t := range b.tables() {
-				for i := range t.Indexes {
-					ix := &t.Indexes[i]
-					kind := ""
-					switch {
-					case ix.Primary:
-						kind = "p"
-					case ix.Unique && strings.HasSuffix(ix.Name, "_key"):
-						kind = "u"
-					default:
-						continue
-					}
-					out = append(out, []types.Datum{dOid(ix.OID + 1<<30), dStr(ix.Name), dOid(oidPublic), dStr(kind), dBool(false), dBool(false),
-						dBool(true), dOid(t.ID), dOid(0), dOid(ix.OID), dOid(0), dStr(" "), dStr(" "), dStr(" "), dBool(true), dInt(0), dBool(true),
-						int2vector(t, ix.Columns), types.Null, types.Null})
-				}
-			}
-			return out
-		},
-	},
+	"pg_roles":      rolesRel,
+	"pg_constraint": pgConstraintRel,
 	"pg_attrdef": {
 		cols: []vcol{{"oid", tOid}, {"adrelid", tOid}, {"adnum", tInt2}, {"adbin", tText}},
 		rows: func(b *binder) [][]types.Datum {
@@ -508,6 +484,10 @@ var rolesRel = virtualRel{
 }
 
 var informationSchema = map[string]virtualRel{
+	"table_constraints":       tableConstraintsRel,
+	"referential_constraints": referentialConstraintsRel,
+	"key_column_usage":        keyColumnUsageRel,
+	"check_constraints":       checkConstraintsRel,
 	"tables": {
 		cols: []vcol{{"table_catalog", tName}, {"table_schema", tName}, {"table_name", tName}, {"table_type", types.VarcharType}},
 		rows: func(b *binder) [][]types.Datum {

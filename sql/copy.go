@@ -34,6 +34,10 @@ type copyIn struct {
 	sawHeader bool
 	binHeader bool
 	done      bool
+	// cons and checks are the table's constraints and the foreign-key
+	// checks queued across batches, run once at the end (copy_constraint.go).
+	cons   *executor.Constraints
+	checks executor.PendingChecks
 }
 
 // CopyIn is non-nil when the statement is COPY ... FROM STDIN.
@@ -72,6 +76,10 @@ func (r *Result) CopyDone(ctx context.Context) error {
 		return err
 	}
 	if err := c.flush(); err != nil {
+		r.s.fail()
+		return err
+	}
+	if err := c.runChecks(); err != nil {
 		r.s.fail()
 		return err
 	}
@@ -176,6 +184,9 @@ func (s *Session) copy(ctx context.Context, st *tree.Copy) (*Result, error) {
 		return nil, err
 	}
 	c := &copyIn{s: s, ctx: ctx, table: t, copyFormat: f}
+	if c.cons, err = s.statementConstraints(cat, t); err != nil {
+		return nil, err
+	}
 	b := newBinder(s, cat, nil, "")
 	listed := map[int]bool{}
 	if len(st.Columns) == 0 {
@@ -487,8 +498,8 @@ func (c *copyIn) flush() error {
 	if len(c.pending) == 0 {
 		return nil
 	}
-	ins := &executor.Insert{Input: &executor.Rows{Data: c.pending}, Table: c.table}
-	if _, err := executor.Collect(c.s.execCtx(c.ctx, nil), ins); err != nil {
+	ins := &executor.Insert{Input: &executor.Rows{Data: c.pending}, Table: c.table, DeferChecks: true}
+	if _, err := executor.Collect(c.constraintCtx(), ins); err != nil {
 		return err
 	}
 	c.rows += ins.Affected

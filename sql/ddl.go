@@ -95,6 +95,9 @@ func (s *Session) createTable(st *tree.CreateTable) (*Result, error) {
 		}
 		desc.Indexes = append(desc.Indexes, storage.IndexDesc{Name: name + "_" + strings.Join(u, "_") + "_key", Columns: ords, Unique: true, Method: "btree"})
 	}
+	if err := s.createTableConstraints(cat, desc, st); err != nil {
+		return nil, err
+	}
 	// Defaults must bind against the new table's types.
 	tmp, err := executor.NewTable(desc)
 	if err != nil {
@@ -187,6 +190,9 @@ func (s *Session) dropTable(st *tree.DropTable) (*Result, error) {
 			return nil, pgerr.Newf(pgerr.UndefinedTable, "table %q does not exist", tn.Name)
 		}
 		descs = append(descs, t.Desc)
+	}
+	if err := s.dropTableDependents(cat, descs, st.Cascade); err != nil {
+		return nil, err
 	}
 	for _, d := range descs {
 		if err := storage.DropTable(s.txn, d); err != nil {

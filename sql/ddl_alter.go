@@ -131,11 +131,15 @@ func (s *Session) alterCmd(cat *catalogView, t *executor.Table, desc *storage.Ta
 			}
 			return false, pgerr.Newf(pgerr.UndefinedColumn, "column %q of relation %q does not exist", cmd.Column.Name, desc.Name)
 		}
+		if err := columnReferenced(cat, desc, col); err != nil {
+			return false, err
+		}
 		for _, pk := range desc.PrimaryKey {
 			if pk == col {
 				return false, pgerr.Newf(pgerr.FeatureNotSupported, "cannot drop column %q: it is part of the primary key", cmd.Column.Name)
 			}
 		}
+		dropColumnConstraints(desc, col)
 		dropColumn(desc, col)
 		return true, nil
 	case "rename_column":
@@ -146,7 +150,11 @@ func (s *Session) alterCmd(cat *catalogView, t *executor.Table, desc *storage.Ta
 			return false, pgerr.Newf(pgerr.DuplicateColumn, "column %q of relation %q already exists", cmd.NewName, desc.Name)
 		}
 		desc.Columns[col].Name = cmd.NewName
-		return false, nil
+		return false, renameColumnInChecks(desc, cmd.Column.Name, cmd.NewName)
+	case "add_constraint":
+		return false, s.alterAddConstraint(cat, t, desc, *cmd.Constraint)
+	case "drop_constraint":
+		return false, s.dropConstraint(desc, cmd)
 	case "rename_table":
 		if other, _ := cat.table("", cmd.NewName); other != nil || indexExists(cat, cmd.NewName) {
 			return false, pgerr.Newf(pgerr.DuplicateTable, "relation %q already exists", cmd.NewName)

@@ -124,11 +124,7 @@ func (s *Session) indexName(cat *catalogView, table string, cols []string) strin
 }
 
 func copyTableDesc(d *storage.TableDesc) *storage.TableDesc {
-	c := *d
-	c.Columns = append([]storage.ColumnDesc(nil), d.Columns...)
-	c.PrimaryKey = append([]int(nil), d.PrimaryKey...)
-	c.Indexes = append([]storage.IndexDesc(nil), d.Indexes...)
-	return &c
+	return d.Clone()
 }
 
 // validateVectorIndex checks a vector index definition the way pgvector

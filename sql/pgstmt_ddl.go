@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 )
@@ -98,12 +100,18 @@ func (p *pgParser) createTable(pos int) (tree.Statement, error) {
 
 // tableElement parses a column definition or a table constraint.
 func (p *pgParser) tableElement(ct *tree.CreateTable) error {
+	pos, cname := p.cur().pos, ""
 	if p.accept("constraint") {
-		if _, err := p.name(); err != nil {
+		var err error
+		if cname, err = p.name(); err != nil {
 			return err
 		}
 	}
 	switch {
+	case p.isConstraintStart():
+		c, err := p.constraint(cname, pos)
+		ct.Constraints = append(ct.Constraints, c)
+		return err
 	case p.accept("primary", "key"):
 		cols, err := p.nameList()
 		if err != nil {
@@ -121,7 +129,7 @@ func (p *pgParser) tableElement(ct *tree.CreateTable) error {
 		}
 		ct.Uniques = append(ct.Uniques, cols)
 		return nil
-	case p.cur().is("check"), p.cur().is("foreign"), p.cur().is("exclude"):
+	case p.cur().is("exclude"):
 		return p.unsupported(p.cur().val + " constraints")
 	case p.cur().is("like"):
 		return p.unsupported("CREATE TABLE ... LIKE")
@@ -148,12 +156,19 @@ func (p *pgParser) columnDef() (tree.ColumnDef, error) {
 	col.Type = tn
 	p.i = next
 	for {
+		pos, cname := p.cur().pos, ""
 		if p.accept("constraint") {
-			if _, err := p.name(); err != nil {
+			if cname, err = p.name(); err != nil {
 				return col, err
 			}
 		}
 		switch {
+		case p.isConstraintStart():
+			c, err := p.constraint(cname, pos)
+			if err != nil {
+				return col, err
+			}
+			col.Constraints = append(col.Constraints, c)
 		case p.accept("not", "null"):
 			col.NotNull = true
 		case p.accept("null"):
@@ -171,7 +186,7 @@ func (p *pgParser) columnDef() (tree.ColumnDef, error) {
 			if _, err := p.qualified(); err != nil {
 				return col, err
 			}
-		case p.cur().is("check"), p.cur().is("references"), p.cur().is("generated"):
+		case p.cur().is("generated"):
 			return col, p.unsupported("column " + p.cur().val + " constraints")
 		default:
 			return col, nil
@@ -404,8 +419,21 @@ func (p *pgParser) alterCmd() (tree.AlterCmd, error) {
 	var err error
 	switch {
 	case p.accept("add"):
-		if p.cur().is("constraint") || p.cur().is("primary") || p.cur().is("unique") ||
-			p.cur().is("check") || p.cur().is("foreign") {
+		if p.cur().is("constraint") || p.isConstraintStart() {
+			pos, cname := p.cur().pos, ""
+			if p.accept("constraint") {
+				if cname, err = p.name(); err != nil {
+					return cmd, err
+				}
+			}
+			if !p.isConstraintStart() || p.cur().is("references") {
+				return cmd, p.unsupported("ALTER TABLE ADD " + strings.ToUpper(p.cur().val) + " constraint")
+			}
+			c, err := p.constraint(cname, pos)
+			cmd.Kind, cmd.Constraint = "add_constraint", &c
+			return cmd, err
+		}
+		if p.cur().is("primary") || p.cur().is("unique") {
 			return cmd, p.unsupported("ALTER TABLE ADD constraint")
 		}
 		p.accept("column")
@@ -414,8 +442,13 @@ func (p *pgParser) alterCmd() (tree.AlterCmd, error) {
 		cmd.Column, err = p.columnDef()
 		return cmd, err
 	case p.accept("drop"):
-		if p.cur().is("constraint") {
-			return cmd, p.unsupported("ALTER TABLE DROP CONSTRAINT")
+		if p.accept("constraint") {
+			cmd.Kind = "drop_constraint"
+			cmd.IfExists = p.accept("if", "exists")
+			cmd.Constraint = &tree.Constraint{Pos: p.cur().pos}
+			cmd.Constraint.Name, err = p.name()
+			cmd.Cascade = p.dropBehavior()
+			return cmd, err
 		}
 		p.accept("column")
 		cmd.Kind = "drop_column"

@@ -203,6 +203,10 @@ func (s *Session) runPlan(ctx context.Context, plan planner.Node, params []types
 		return nil, err
 	}
 	ectx := s.execCtx(ctx, params)
+	if err := s.bindStatementConstraints(ectx, plan); err != nil {
+		op.Close()
+		return nil, err
+	}
 	if err := op.Open(ectx); err != nil {
 		op.Close()
 		return nil, err

@@ -184,6 +184,7 @@ func (d *TableDesc) Clone() *TableDesc {
 		ix.Options = append([]IndexOption(nil), ix.Options...)
 		c.Indexes[i] = ix
 	}
+	cloneConstraints(&c)
 	return &c
 }
 

@@ -30,6 +30,10 @@ type TableDesc struct {
 	Indexes    []IndexDesc `json:"indexes,omitempty"`
 	// NextIndexID is the next free IndexDesc.ID within this table.
 	NextIndexID uint32 `json:"next_index_id"`
+	// Checks and ForeignKeys are the table's CHECK and FOREIGN KEY
+	// constraints (catalog_constraint.go).
+	Checks      []CheckDesc      `json:"checks,omitempty"`
+	ForeignKeys []ForeignKeyDesc `json:"foreign_keys,omitempty"`
 }
 
 // ColumnDesc describes a column. Ordinal positions are the slice index;

@@ -108,6 +108,9 @@ func CreateTable(txn Txn, desc *TableDesc) error {
 	if err := assignIndexIDs(txn, desc); err != nil {
 		return err
 	}
+	if err := assignConstraintOIDs(txn, desc); err != nil {
+		return err
+	}
 	if err := putDesc(txn, TableDescKey(desc.ID), desc); err != nil {
 		return err
 	}
@@ -141,6 +144,9 @@ func PutTable(txn Txn, desc *TableDesc) error {
 		return err
 	}
 	if err := assignIndexIDs(txn, desc); err != nil {
+		return err
+	}
+	if err := assignConstraintOIDs(txn, desc); err != nil {
 		return err
 	}
 	kept := map[uint32]bool{}
@@ -236,6 +242,9 @@ func validateTable(c *Catalog, d *TableDesc, old *TableDesc) error {
 		cols[col.Name] = true
 	}
 	if err := checkOrdinals(d, "primary key", d.PrimaryKey); err != nil {
+		return err
+	}
+	if err := validateConstraints(d); err != nil {
 		return err
 	}
 	names := map[string]bool{d.Name: true}

@@ -162,6 +162,8 @@ type CreateTable struct {
 	// Table-level constraints.
 	PrimaryKey []string
 	Uniques    [][]string
+	// Constraints are the table-level CHECK and FOREIGN KEY constraints.
+	Constraints []Constraint
 	// AsSelect is set for CREATE TABLE t AS SELECT ...
 	AsSelect *Select
 }
@@ -175,7 +177,9 @@ type ColumnDef struct {
 	Null       bool // explicit NULL
 	PrimaryKey bool
 	Unique     bool
-	Default    Expr
+	// Constraints are the column's CHECK and REFERENCES constraints.
+	Constraints []Constraint
+	Default     Expr
 }
 
 // DropTable is DROP TABLE [IF EXISTS] a, b [CASCADE].
@@ -203,13 +207,17 @@ type AlterTable struct {
 
 // AlterCmd is one ALTER TABLE action. Kind is "add_column", "drop_column",
 // "rename_column", "rename_table", "set_not_null", "drop_not_null",
-// "set_default", "drop_default".
+// "set_default", "drop_default", "add_constraint", "drop_constraint".
 type AlterCmd struct {
 	Kind     string
 	Column   ColumnDef // add_column; Column.Name for the others
 	NewName  string    // rename_*
 	Default  Expr      // set_default
 	IfExists bool
+	// Constraint is add_constraint's constraint; drop_constraint uses its
+	// Name (with IfExists and Cascade).
+	Constraint *Constraint
+	Cascade    bool
 }
 
 // CreateIndex is CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS]
