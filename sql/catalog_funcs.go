@@ -156,10 +156,8 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 		if t == nil {
 			return types.Null, nil
 		}
-		for _, c := range t.Desc.Columns {
-			if c.Name == a[1].S && c.Serial != "" {
-				return dStr("public." + t.Desc.Name + "_" + c.Name + "_seq"), nil
-			}
+		if sd := b.cat.cat.OwnedSequence(t.Desc.ID, a[1].S); sd != nil {
+			return dStr("public." + sd.Name), nil
 		}
 		return types.Null, nil
 	}}},
