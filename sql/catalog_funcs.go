@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 	"github.com/vecgres/vecgres/sql/types"
 	"github.com/vecgres/vecgres/storage"
@@ -152,9 +153,13 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 		return types.NewBool(false), nil
 	}}},
 	"pg_get_serial_sequence": {{params: []types.T{tText, tText}, ret: tText, strict: true, fn: func(b *binder, a []types.Datum) (types.Datum, error) {
-		t, _ := b.cat.table("", strings.ToLower(a[0].S))
+		schema, name, err := splitRegclass(a[0].S)
+		if err != nil {
+			return types.Null, err
+		}
+		t, _ := b.cat.table(schema, name)
 		if t == nil {
-			return types.Null, nil
+			return types.Null, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", a[0].S)
 		}
 		if sd := b.cat.cat.OwnedSequence(t.Desc.ID, a[1].S); sd != nil {
 			return dStr("public." + sd.Name), nil
