@@ -19,6 +19,9 @@ type Ctx struct {
 	Txn storage.Txn
 	// Store allocates sequence values (serial columns, hidden row ids).
 	Store storage.Engine
+	// Seqs is the session's sequence state (currval, lastval); nil: a
+	// fresh one per statement.
+	Seqs *SeqSession
 	// Params are the bound values of $1..$n.
 	Params []types.Datum
 	// Builtin is passed to built-in function bodies.

@@ -425,21 +425,3 @@ func (d *Delete) Next(ctx *Ctx) ([]types.Datum, error) {
 
 // Close closes the input.
 func (d *Delete) Close() error { return d.Input.Close() }
-
-// NextVal is nextval() of a serial column's sequence.
-type NextVal struct {
-	Seq string // sequence name
-	Typ types.T
-}
-
-// Type is the column type.
-func (e *NextVal) Type() types.T { return e.Typ }
-
-// Eval draws the next value.
-func (e *NextVal) Eval(ctx *Ctx, _ []types.Datum) (types.Datum, error) {
-	v, err := ctx.Store.NextSequence(storage.SequenceKey(e.Seq), 1)
-	if err != nil {
-		return types.Null, err
-	}
-	return types.NewInt(v), nil
-}

@@ -196,6 +196,9 @@ func (b *binder) relationOID(schema, name string) (uint32, bool) {
 	if _, ix := b.cat.indexByName(name); ix != nil {
 		return ix.OID, true
 	}
+	if seq := b.cat.sequence(schema, name); seq != nil {
+		return seq.ID, true
+	}
 	if schema == "" || schema == "pg_catalog" {
 		if oid, ok := catalogRelOIDs[name]; ok {
 			return oid, true

@@ -22,6 +22,9 @@ func (b *binder) assign(x executor.Expr, t *executor.Table, col int) (executor.E
 // columnDefault binds the default of column col (NULL when none).
 func (b *binder) columnDefault(t *executor.Table, col int) (executor.Expr, error) {
 	c := t.Desc.Columns[col]
+	if c.Identity != "" {
+		return b.identityDefault(t, col)
+	}
 	if c.Default == "" {
 		return &executor.Const{Typ: t.Types[col]}, nil
 	}
@@ -99,6 +102,15 @@ func (b *binder) insertStmt(ins *tree.Insert) (planner.Node, error) {
 					}
 					continue
 				}
+				if useDefault, err := b.identityOverride(t, col, ins.Overriding, false); err != nil || useDefault {
+					if err == nil {
+						row[col], err = defaultOf(col)
+					}
+					if err != nil {
+						return nil, err
+					}
+					continue
+				}
 				x, err := b.expr(sc, v)
 				if err != nil {
 					return nil, err
@@ -132,6 +144,11 @@ func (b *binder) insertStmt(ins *tree.Insert) (planner.Node, error) {
 		exprs := make([]executor.Expr, n)
 		for j, c := range scols {
 			col := target[j]
+			if useDefault, err := b.identityOverride(t, col, ins.Overriding, false); err != nil {
+				return nil, err
+			} else if useDefault {
+				continue
+			}
 			if exprs[col], err = b.assign(&executor.ColRef{Idx: j, Typ: c.Type, Name: c.Name}, t, col); err != nil {
 				return nil, err
 			}
@@ -271,6 +288,8 @@ func (b *binder) updateStmt(up *tree.Update) (planner.Node, error) {
 		var x executor.Expr
 		if _, ok := s.Expr.(*tree.DefaultExpr); ok {
 			x, err = b.columnDefault(t, idx)
+		} else if _, err = b.identityOverride(t, idx, "", true); err != nil {
+			return nil, err
 		} else {
 			x, err = b.expr(sc, s.Expr)
 		}

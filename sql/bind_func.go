@@ -58,17 +58,8 @@ func (b *binder) funcCall(sc *scope, e *tree.FuncCall) (executor.Expr, error) {
 		}
 		eq := &executor.Call{Fn: fn, Args: []executor.Expr{l, r}, Typ: types.BoolType, Op: "="}
 		return &executor.CaseExpr{Whens: []executor.CaseWhen{{Cond: eq, Result: &executor.Const{Typ: l.Type()}}}, Else: l, Typ: l.Type()}, nil
-	case "nextval":
-		if len(e.Args) == 1 {
-			if s, ok := e.Args[0].(*tree.StringLit); ok {
-				return &executor.NextVal{Seq: b.sequenceName(s.Value), Typ: types.Int8Type}, nil
-			}
-			if c, ok := e.Args[0].(*tree.Cast); ok {
-				if s, ok := c.Expr.(*tree.StringLit); ok {
-					return &executor.NextVal{Seq: b.sequenceName(s.Value), Typ: types.Int8Type}, nil
-				}
-			}
-		}
+	case "nextval", "currval", "setval", "lastval":
+		return b.sequenceFunc(sc, name, e)
 	}
 	if x, ok, err := b.catalogFunc(sc, e); ok || err != nil {
 		return x, err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 	"github.com/vecgres/vecgres/sql/types"
 	"github.com/vecgres/vecgres/storage"
@@ -153,14 +154,16 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 		return types.NewBool(false), nil
 	}}},
 	"pg_get_serial_sequence": {{params: []types.T{tText, tText}, ret: tText, strict: true, fn: func(b *binder, a []types.Datum) (types.Datum, error) {
-		t, _ := b.cat.table("", strings.ToLower(a[0].S))
-		if t == nil {
-			return types.Null, nil
+		schema, name, err := splitRegclass(a[0].S)
+		if err != nil {
+			return types.Null, err
 		}
-		for _, c := range t.Desc.Columns {
-			if c.Name == a[1].S && c.Serial != "" {
-				return dStr("public." + t.Desc.Name + "_" + c.Name + "_seq"), nil
-			}
+		t, _ := b.cat.table(schema, name)
+		if t == nil {
+			return types.Null, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", a[0].S)
+		}
+		if sd := b.cat.cat.OwnedSequence(t.Desc.ID, a[1].S); sd != nil {
+			return dStr("public." + sd.Name), nil
 		}
 		return types.Null, nil
 	}}},

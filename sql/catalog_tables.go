@@ -68,7 +68,7 @@ var catalogRelOIDs = map[string]uint32{"pg_class": 1259, "pg_type": 1247, "pg_at
 	"pg_index": 2610, "pg_am": 2601, "pg_database": 1262, "pg_constraint": 2606, "pg_description": 2609,
 	"pg_extension": 3079, "pg_attrdef": 2604, "pg_inherits": 2611, "pg_policy": 3256, "pg_roles": 1260,
 	"pg_statistic_ext": 3381, "pg_publication": 6104, "pg_collation": 3456, "pg_trigger": 2620, "pg_rewrite": 2618,
-	"pg_sequence": 2224, "pg_enum": 3501, "pg_proc": 1255}
+	"pg_sequence": 2224, "pg_enum": 3501, "pg_proc": 1255, "pg_depend": 2608}
 
 // virtualTable resolves the system catalogs; ok is false for other names.
 func (b *binder) virtualTable(schema, name string) (planner.Node, bool, error) {
@@ -246,7 +246,7 @@ var pgCatalog = map[string]virtualRel{
 					out = append(out, row(ix.OID, ix.Name, accessMethodOIDs[ix.Method], "i", len(ix.Columns), false, 0, reloptions(ix)))
 				}
 			}
-			return out
+			return append(out, b.sequenceClassRows(row)...)
 		},
 	},
 	"pg_attribute": {
@@ -274,6 +274,7 @@ var pgCatalog = map[string]virtualRel{
 			for _, t := range b.tables() {
 				for i, c := range t.Columns {
 					add(t.ID, i+1, c.Name, colType(c), c.NotNull, c.Default != "")
+					out[len(out)-1][13] = dStr(c.Identity) // attidentity
 				}
 				for i := range t.Indexes {
 					ix := &t.Indexes[i]
@@ -439,13 +440,14 @@ var pgCatalog = map[string]virtualRel{
 	"pg_publication":           emptyRel(vcol{"oid", tOid}, vcol{"pubname", tName}, vcol{"pubowner", tOid}, vcol{"puballtables", tBool}, vcol{"pubinsert", tBool}, vcol{"pubupdate", tBool}, vcol{"pubdelete", tBool}, vcol{"pubtruncate", tBool}, vcol{"pubviaroot", tBool}),
 	"pg_publication_rel":       emptyRel(vcol{"oid", tOid}, vcol{"prpubid", tOid}, vcol{"prrelid", tOid}, vcol{"prqual", tText}, vcol{"prattrs", tInt2Vec}),
 	"pg_publication_namespace": emptyRel(vcol{"oid", tOid}, vcol{"pnpubid", tOid}, vcol{"pnnspid", tOid}),
-	"pg_sequence": emptyRel(vcol{"seqrelid", tOid}, vcol{"seqtypid", tOid}, vcol{"seqstart", tInt8}, vcol{"seqincrement", tInt8},
-		vcol{"seqmax", tInt8}, vcol{"seqmin", tInt8}, vcol{"seqcache", tInt8}, vcol{"seqcycle", tBool}),
-	"pg_enum":      emptyRel(vcol{"oid", tOid}, vcol{"enumtypid", tOid}, vcol{"enumsortorder", tFloat4}, vcol{"enumlabel", tName}),
-	"pg_collation": emptyRel(vcol{"oid", tOid}, vcol{"collname", tName}, vcol{"collnamespace", tOid}),
-	"pg_trigger":   emptyRel(vcol{"oid", tOid}, vcol{"tgrelid", tOid}, vcol{"tgname", tName}),
-	"pg_rewrite":   emptyRel(vcol{"oid", tOid}, vcol{"rulename", tName}, vcol{"ev_class", tOid}),
-	"pg_user":      rolesRel,
+	"pg_sequence":              pgSequenceRel,
+	"pg_sequences":             pgSequencesRel,
+	"pg_depend":                pgDependRel,
+	"pg_enum":                  emptyRel(vcol{"oid", tOid}, vcol{"enumtypid", tOid}, vcol{"enumsortorder", tFloat4}, vcol{"enumlabel", tName}),
+	"pg_collation":             emptyRel(vcol{"oid", tOid}, vcol{"collname", tName}, vcol{"collnamespace", tOid}),
+	"pg_trigger":               emptyRel(vcol{"oid", tOid}, vcol{"tgrelid", tOid}, vcol{"tgname", tName}),
+	"pg_rewrite":               emptyRel(vcol{"oid", tOid}, vcol{"rulename", tName}, vcol{"ev_class", tOid}),
+	"pg_user":                  rolesRel,
 	"pg_stat_progress_create_index": {
 		cols: []vcol{{"pid", tInt4}, {"datid", tOid}, {"datname", tName}, {"relid", tOid}, {"index_relid", tOid}, {"command", tText},
 			{"phase", tText}, {"lockers_total", tInt8}, {"lockers_done", tInt8}, {"current_locker_pid", tInt8}, {"blocks_total", tInt8},
@@ -488,6 +490,7 @@ var informationSchema = map[string]virtualRel{
 	"referential_constraints": referentialConstraintsRel,
 	"key_column_usage":        keyColumnUsageRel,
 	"check_constraints":       checkConstraintsRel,
+	"sequences":               infoSequencesRel,
 	"tables": {
 		cols: []vcol{{"table_catalog", tName}, {"table_schema", tName}, {"table_name", tName}, {"table_type", types.VarcharType}},
 		rows: func(b *binder) [][]types.Datum {
@@ -502,7 +505,8 @@ var informationSchema = map[string]virtualRel{
 		cols: []vcol{{"table_catalog", tName}, {"table_schema", tName}, {"table_name", tName}, {"column_name", tName},
 			{"ordinal_position", tInt4}, {"column_default", types.VarcharType}, {"is_nullable", types.VarcharType},
 			{"data_type", types.VarcharType}, {"character_maximum_length", tInt4}, {"numeric_precision", tInt4},
-			{"numeric_scale", tInt4}, {"udt_schema", tName}, {"udt_name", tName}},
+			{"numeric_scale", tInt4}, {"udt_schema", tName}, {"udt_name", tName}, {"is_identity", types.VarcharType},
+			{"identity_generation", types.VarcharType}},
 		rows: func(b *binder) [][]types.Datum {
 			var out [][]types.Datum
 			for _, t := range b.tables() {
@@ -538,7 +542,8 @@ var informationSchema = map[string]virtualRel{
 						udtSchema = "public"
 					}
 					out = append(out, []types.Datum{dStr(b.cat.db.Name), dStr("public"), dStr(t.Name), dStr(c.Name), dInt(int64(i + 1)),
-						def, dStr(nullable), dStr(infoDataType(ct)), maxLen, prec, scale, dStr(udtSchema), dStr(ct.TypName())})
+						def, dStr(nullable), dStr(infoDataType(ct)), maxLen, prec, scale, dStr(udtSchema), dStr(ct.TypName()),
+						dStr(map[bool]string{true: "YES", false: "NO"}[c.Identity != ""]), identityGeneration(c)})
 				}
 			}
 			return out

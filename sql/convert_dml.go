@@ -3,7 +3,6 @@ package sql
 import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
 
-	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 )
 
@@ -145,8 +144,12 @@ func (r *rewriter) insertHead(f *frag) string {
 		f.add(r.nameList())
 	}
 	if r.cur().is("overriding") {
-		r.failCode(pgerr.FeatureNotSupported, r.cur().pos, "OVERRIDING is not supported")
-		return ""
+		if !(r.peekAt(1).is("system") || r.peekAt(1).is("user")) || !r.peekAt(2).is("value") {
+			r.fail(r.peekAt(1))
+			return ""
+		}
+		r.overriding = r.peekAt(1).val
+		r.i += 3
 	}
 	switch {
 	case r.cur().is("default") && r.peekAt(1).is("values"):
@@ -278,7 +281,7 @@ func indexAs(b []byte) int {
 }
 
 func (c *converter) insert(x *ast.InsertStmt, alias string) (*tree.Insert, error) {
-	ins := &tree.Insert{Pos: 0}
+	ins := &tree.Insert{Pos: 0, Overriding: c.r.overriding}
 	tn, err := c.targetTable(x.Table)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package sql
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/vecgres/vecgres/executor"
@@ -104,14 +103,21 @@ func (s *Session) createTable(st *tree.CreateTable) (*Result, error) {
 		return nil, err
 	}
 	b := newBinder(s, cat, nil, "")
+	seqNames, err := nameColumnSequences(cat, desc, st.Columns)
+	if err != nil {
+		return nil, err
+	}
 	for i := range desc.Columns {
-		if desc.Columns[i].Default != "" && desc.Columns[i].Serial == "" {
+		if _, owned := seqNames[i]; desc.Columns[i].Default != "" && !owned {
 			if _, err := b.columnDefault(tmp, i); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if err := storage.CreateTable(s.txn, desc); err != nil {
+		return nil, err
+	}
+	if err := s.createColumnSequences(cat, desc, st.Columns, seqNames); err != nil {
 		return nil, err
 	}
 	s.markCatalogWrite()
@@ -128,17 +134,13 @@ func descColumn(t *storage.TableDesc, name string) int {
 }
 
 // columnDesc turns a column definition into its stored form; serial types
-// become integer columns with a sequence default, as in PostgreSQL.
+// become NOT NULL integer columns, whose sequence and default
+// createTable adds, as in PostgreSQL.
 func (s *Session) columnDesc(dbID uint32, table string, cd tree.ColumnDef) (storage.ColumnDesc, error) {
 	tn := cd.Type
-	serial := ""
-	switch tn.Name {
-	case "serial", "serial4":
-		tn.Name, serial = "int4", "serial"
-	case "bigserial", "serial8":
-		tn.Name, serial = "int8", "serial"
-	case "smallserial", "serial2":
-		tn.Name, serial = "int2", "serial"
+	base, serial := serialTypes[tn.Name]
+	if serial {
+		tn.Name = base
 	}
 	t, err := types.ParseTypeName(tn.Name, tn.Mods, tn.ArrayDims)
 	if err != nil {
@@ -148,11 +150,10 @@ func (s *Session) columnDesc(dbID uint32, table string, cd tree.ColumnDef) (stor
 	if t.Family == types.Array {
 		col.Typmod = -1
 	}
-	if serial != "" {
-		seq := table + "_" + cd.Name + "_seq"
-		col.Serial = qualifiedSequence(dbID, seq)
-		col.NotNull = true
-		col.Default = "nextval('" + seq + "'::regclass)"
+	if serial || cd.Identity != "" {
+		// NB: the sequence and a serial column's default are made by
+		// nameColumnSequences/createColumnSequences (ddl_sequence.go).
+		col.NotNull, col.Identity = true, cd.Identity
 	} else if cd.Default != nil {
 		col.Default = tree.FormatExpr(cd.Default)
 	}
@@ -376,18 +377,6 @@ func (s *Session) analyze(st *tree.Analyze) (*Result, error) {
 func indexExists(cat *catalogView, name string) bool {
 	_, ix := cat.indexByName(name)
 	return ix != nil
-}
-
-// qualifiedSequence is the storage name of sequence seq of database dbID:
-// sequence keys are global, sequence names are per database.
-func qualifiedSequence(dbID uint32, seq string) string {
-	return strconv.FormatUint(uint64(dbID), 10) + ".public." + seq
-}
-
-// sequenceName qualifies a sequence named in SQL (nextval('t_id_seq')).
-func (b *binder) sequenceName(name string) string {
-	name = strings.TrimPrefix(strings.ToLower(name), "public.")
-	return qualifiedSequence(b.cat.db.ID, name)
 }
 
 // eachRow calls f for every row of t visible to the transaction (with the

@@ -88,6 +88,9 @@ func (s *Session) alterTable(ctx context.Context, st *tree.AlterTable) (*Result,
 // must be rewritten.
 func (s *Session) alterCmd(cat *catalogView, t *executor.Table, desc *storage.TableDesc, cmd tree.AlterCmd) (bool, error) {
 	col := descColumn(desc, cmd.Column.Name)
+	if handled, err := s.alterColumnSequence(cat, desc, col, cmd); handled || err != nil {
+		return false, err
+	}
 	switch cmd.Kind {
 	case "add_column":
 		if col >= 0 {
@@ -104,8 +107,8 @@ func (s *Session) alterCmd(cat *catalogView, t *executor.Table, desc *storage.Ta
 		if err != nil {
 			return false, err
 		}
-		if c.Serial != "" {
-			return false, pgerr.New(pgerr.FeatureNotSupported, "ALTER TABLE ADD COLUMN of a serial column is not supported yet")
+		if _, serial := serialTypes[cmd.Column.Type.Name]; serial || cmd.Column.Identity != "" {
+			return false, pgerr.New(pgerr.FeatureNotSupported, "ALTER TABLE ADD COLUMN of a serial or identity column is not supported yet")
 		}
 		if c.Default != "" {
 			// Older rows read the default's value, evaluated now, as

@@ -59,6 +59,10 @@ func Open(cfg Config) (*Engine, error) {
 		store.Close()
 		return nil, err
 	}
+	if err := storage.MigrateSerialSequences(store); err != nil {
+		store.Close()
+		return nil, err
+	}
 	e := &Engine{cfg: cfg, log: cfg.Logger, store: store, lib: builtin.NewLibrary()}
 	e.vec = executor.NewVectorIndexes(store, indextypes.Registry(nil))
 	if err := e.openVectorIndexes(); err != nil {

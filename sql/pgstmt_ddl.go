@@ -18,6 +18,8 @@ func (p *pgParser) create() (tree.Statement, error) {
 		return p.createTable(pos)
 	case p.cur().is("unique") || p.cur().is("index"):
 		return p.createIndex(pos)
+	case p.accept("sequence"), p.accept("temp", "sequence"), p.accept("temporary", "sequence"):
+		return p.createSequence(pos)
 	case p.accept("extension"):
 		ce := &tree.CreateExtension{Pos: pos, IfNotExists: p.accept("if", "not", "exists")}
 		var err error
@@ -186,8 +188,10 @@ func (p *pgParser) columnDef() (tree.ColumnDef, error) {
 			if _, err := p.qualified(); err != nil {
 				return col, err
 			}
-		case p.cur().is("generated"):
-			return col, p.unsupported("column " + p.cur().val + " constraints")
+		case p.accept("generated"):
+			if err := p.identityClause(&col); err != nil {
+				return col, err
+			}
 		default:
 			return col, nil
 		}
@@ -320,6 +324,8 @@ func (p *pgParser) drop() (tree.Statement, error) {
 		}
 		dt.Cascade = p.dropBehavior()
 		return dt, p.end()
+	case p.accept("sequence"):
+		return p.dropSequence(pos)
 	case p.accept("index"):
 		p.accept("concurrently")
 		di := &tree.DropIndex{Pos: pos, IfExists: p.accept("if", "exists")}
@@ -389,6 +395,9 @@ func (p *pgParser) truncate() (tree.Statement, error) {
 func (p *pgParser) alter() (tree.Statement, error) {
 	pos := p.cur().pos
 	p.i++
+	if p.accept("sequence") {
+		return p.alterSequence(pos)
+	}
 	if !p.accept("table") {
 		if p.cur().kind == tokIdent {
 			return nil, p.unsupported("ALTER " + p.cur().val)
@@ -490,6 +499,8 @@ func (p *pgParser) alterCmd() (tree.AlterCmd, error) {
 			cmd.Default, err = p.expr(commaOr())
 		case p.accept("drop", "default"):
 			cmd.Kind = "drop_default"
+		case p.cur().is("add") || p.cur().is("drop") && p.peek(1).is("identity") || p.cur().is("set") || p.cur().is("restart"):
+			return cmd, p.alterIdentity(&cmd)
 		default:
 			return cmd, p.unsupported("this ALTER COLUMN action")
 		}

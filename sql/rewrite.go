@@ -39,6 +39,7 @@ type rewriter struct {
 	funcTables map[string]*funcTableInfo
 	colAliases map[string][]string // alias → column aliases of FROM x AS alias(a, b)
 	defaultVal bool                // INSERT ... DEFAULT VALUES
+	overriding string              // INSERT ... OVERRIDING SYSTEM|USER VALUE: "system", "user"
 	tablePos   map[string][]int    // table name → offsets of its mentions, in text order
 }
 

@@ -225,7 +225,7 @@ func (s *Session) runPlan(ctx context.Context, plan planner.Node, params []types
 
 func (s *Session) execCtx(ctx context.Context, params []types.Datum) *executor.Ctx {
 	c := &executor.Ctx{Context: ctx, Txn: s.txn, Store: s.e.store, Params: params, Builtin: s.builtinCtx(),
-		Vectors: s.e.vec, Changes: s.changes}
+		Vectors: s.e.vec, Changes: s.changes, Seqs: &s.seqs}
 	if s.changes != nil {
 		c.Hooks = s.changes
 	}

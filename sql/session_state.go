@@ -41,6 +41,8 @@ type Session struct {
 	savepoints []savepoint
 	// changes collects the transaction's vector index changes.
 	changes *executor.VectorChanges
+	// seqs is the session's currval/lastval state.
+	seqs executor.SeqSession
 }
 
 type savepoint struct {

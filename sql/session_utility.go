@@ -125,6 +125,12 @@ func (s *Session) execUtility(ctx context.Context, p *Prepared, params []types.D
 		return s.truncate(st)
 	case *tree.AlterTable:
 		return s.alterTable(ctx, st)
+	case *tree.CreateSequence:
+		return s.createSequence(st)
+	case *tree.AlterSequence:
+		return s.alterSequence(st)
+	case *tree.DropSequence:
+		return s.dropSequence(st)
 	case *tree.CreateIndex:
 		return s.createIndex(ctx, st)
 	case *tree.DropIndex:

@@ -26,7 +26,9 @@ type Catalog struct {
 	tableByName map[relName]*TableDesc
 	indexByOID  map[uint32]indexRef
 	indexByName map[relName]indexRef
-	tablesOfDB  map[uint32][]*TableDesc // sorted by schema, name
+	tablesOfDB  map[uint32][]*TableDesc  // sorted by schema, name
+	seqByID     map[uint32]*SequenceDesc // catalog_sequence.go
+	seqByName   map[relName]*SequenceDesc
 }
 
 // relName is a relation's qualified name: tables and indexes share the
@@ -52,6 +54,8 @@ func LoadCatalog(r Reader) (*Catalog, error) {
 		indexByOID:  map[uint32]indexRef{},
 		indexByName: map[relName]indexRef{},
 		tablesOfDB:  map[uint32][]*TableDesc{},
+		seqByID:     map[uint32]*SequenceDesc{},
+		seqByName:   map[relName]*SequenceDesc{},
 	}
 	prefix := CatalogPrefix()
 	it, err := r.NewIter(prefix, PrefixEnd(prefix))
@@ -111,6 +115,8 @@ func (c *Catalog) add(key, value []byte) error {
 			c.indexByOID[t.Indexes[i].OID] = ref
 			c.indexByName[relName{t.DBID, t.Schema, t.Indexes[i].Name}] = ref
 		}
+	case tagSequenceDesc:
+		return c.addSequence(value)
 	default:
 		return fmt.Errorf("%w: unknown catalog tag %#x", errKeyDecode, key[1])
 	}

@@ -46,8 +46,14 @@ type ColumnDesc struct {
 	// Default is the default expression as SQL text ("" when none);
 	// serial columns have "nextval('t_id_seq'::regclass)".
 	Default string `json:"default,omitempty"`
-	// Serial names the sequence of a serial/bigserial column.
+	// Serial names the legacy counter of a serial column made before
+	// catalog sequences existed; MigrateSerialSequences clears it. Serial
+	// columns now own a SequenceDesc and keep only their Default.
 	Serial string `json:"serial,omitempty"`
+	// Identity is "a" (GENERATED ALWAYS AS IDENTITY), "d" (BY DEFAULT) or
+	// "" (pg_attribute.attidentity); the column's sequence is the one it
+	// owns (Catalog.OwnedSequence). An identity column has no Default.
+	Identity string `json:"identity,omitempty"`
 	// Missing is the text value rows stored before the column was added
 	// (ALTER TABLE ADD COLUMN with a constant default) read for it; ""
 	// with MissingSet false means NULL. Rows encode columns in order, so a

@@ -73,6 +73,9 @@ func DropDatabase(txn Txn, db *DatabaseDesc) error {
 			return err
 		}
 	}
+	if err := dropSequencesWhere(txn, func(s *SequenceDesc) bool { return s.DBID == db.ID }); err != nil {
+		return err
+	}
 	if err := txn.Delete(DatabaseDescKey(db.ID)); err != nil {
 		return err
 	}
@@ -209,7 +212,7 @@ func dropTableData(txn Txn, t *TableDesc) error {
 			return fmt.Errorf("storage: drop table %q: %w", t.Name, err)
 		}
 	}
-	return nil
+	return dropSequencesWhere(txn, func(s *SequenceDesc) bool { return s.OwnerTable == t.ID })
 }
 
 // validateTable checks d against the catalog c; old is d's stored version
@@ -226,7 +229,7 @@ func validateTable(c *Catalog, d *TableDesc, old *TableDesc) error {
 		if r, ok := c.indexByName[rn]; ok && (old == nil || r.table.ID != old.ID) {
 			return true
 		}
-		return false
+		return c.seqByName[rn] != nil
 	}
 	if taken(d.Name) {
 		return pgerr.Newf(pgerr.DuplicateTable, "relation %q already exists", d.Name)

@@ -11,9 +11,12 @@
 //     and the key constructors. testdata/keys.ddt is the golden test of the
 //     encoded bytes.
 //   - pebble.go, txn.go, writeset.go, iter.go: the Pebble engine.
-//   - sequence.go: NextSequence.
+//   - sequence.go: NextSequence (row-id counters).
+//   - sequence_value.go: NextSequenceValue/SetSequenceValue, the state of
+//     catalog sequences (CREATE SEQUENCE, serial, identity).
 //   - catalog.go, catalog_write.go, catalog_desc.go: descriptors, the
-//     Catalog snapshot and the DDL write functions.
+//     Catalog snapshot and the DDL write functions; catalog_sequence.go:
+//     sequence descriptors and the migration of legacy serial counters.
 //   - blob.go: chunked, checksummed vector index images.
 //
 // Row and index-key encodings (order-preserving datums) belong to the
@@ -27,7 +30,9 @@
 //	0x01 0x01                       format version
 //	0x02 0x01 / 0x02 0x02           catalog version / ID allocator
 //	0x02 0x03 dbID, 0x02 0x04 tblID database and table descriptors (JSON)
-//	0x03 0x01 name, 0x03 0x02 tblID serial and row-id sequences
+//	0x02 0x05 seqOID                sequence descriptors (JSON)
+//	0x03 0x01 name, 0x03 0x02 tblID legacy serial and row-id sequences
+//	0x03 0x03 seqOID                catalog sequence state
 //	0x10 tblID pk                   rows
 //	0x11 tblID idxID key [pk]       secondary index entries
 //	0x12 tblID idxID tag [chunk]    vector index image, applied marker

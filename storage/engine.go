@@ -17,6 +17,17 @@ type Engine interface {
 	// returns the new value. It is not transactional (as PostgreSQL sequences
 	// are not): a rolled-back transaction does not give values back.
 	NextSequence(key []byte, n int64) (int64, error)
+	// NextSequenceValue steps the catalog sequence whose state is at key
+	// (SequenceValueKey) by o and returns the new value: o.Start when the
+	// key holds no state. It fails with ErrSequenceLimit at the bound of a
+	// sequence without CYCLE. Not transactional, like NextSequence.
+	NextSequenceValue(key []byte, o SequenceOptions) (int64, error)
+	// SetSequenceValue durably sets the state at key (setval): v was handed
+	// out when called, else v is the next value. Not transactional.
+	SetSequenceValue(key []byte, v int64, called bool) error
+	// SequenceState returns the current state at key; ok is false when the
+	// key holds none (the sequence was never used).
+	SequenceState(key []byte) (v int64, called, ok bool, err error)
 	// Close flushes and closes the store. Open transactions become invalid.
 	Close() error
 }

@@ -17,8 +17,11 @@ import (
 //	0x02 0x02                                ID/OID allocator (uint32 BE, last ID handed out)
 //	0x02 0x03 dbID                           DatabaseDesc     (JSON)
 //	0x02 0x04 tableID                        TableDesc        (JSON)
-//	0x03 0x01 name                           serial sequence  (int64 BE, see NextSequence)
+//	0x02 0x05 seqOID                         SequenceDesc     (JSON)
+//	0x03 0x01 name                           legacy serial sequence (int64 BE, see NextSequence;
+//	                                         moved to 0x03 0x03 by MigrateSerialSequences)
 //	0x03 0x02 tableID                        row-id sequence  (int64 BE)
+//	0x03 0x03 seqOID                         catalog sequence state (EncodeSequenceState)
 //	0x10 tableID pk                          table row        (encoded by the executor)
 //	0x11 tableID indexID key [pk]            secondary index entry
 //	0x12 tableID indexID 0x01                vector index image header (length, CRC)
@@ -55,8 +58,10 @@ const (
 	tagIDAllocator    byte = 0x02 // under prefixCatalog
 	tagDatabaseDesc   byte = 0x03 // under prefixCatalog
 	tagTableDesc      byte = 0x04 // under prefixCatalog
+	tagSequenceDesc   byte = 0x05 // under prefixCatalog
 	tagSerialSequence byte = 0x01 // under prefixSequence
 	tagRowIDSequence  byte = 0x02 // under prefixSequence
+	tagSequenceValue  byte = 0x03 // under prefixSequence
 	tagBlobHeader     byte = 0x01 // under VectorBlobPrefix
 	tagBlobChunk      byte = 0x02 // under VectorBlobPrefix
 	tagBlobApplied    byte = 0x03 // under VectorBlobPrefix
@@ -103,6 +108,20 @@ func TableDescPrefix() []byte { return []byte{prefixCatalog, tagTableDesc} }
 // TableDescKey returns the key of table id's descriptor.
 func TableDescKey(id uint32) []byte {
 	return binary.BigEndian.AppendUint32(TableDescPrefix(), id)
+}
+
+// SequenceDescPrefix returns the prefix of all sequence descriptors.
+func SequenceDescPrefix() []byte { return []byte{prefixCatalog, tagSequenceDesc} }
+
+// SequenceDescKey returns the key of sequence oid's descriptor.
+func SequenceDescKey(oid uint32) []byte {
+	return binary.BigEndian.AppendUint32(SequenceDescPrefix(), oid)
+}
+
+// SequenceValueKey returns the key of the state (value, is_called) of the
+// catalog sequence oid; see NextSequenceValue.
+func SequenceValueKey(oid uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{prefixSequence, tagSequenceValue}, oid)
 }
 
 // SequencePrefix returns the prefix of every sequence key (serial and row-id).

@@ -67,6 +67,9 @@ type pebbleEngine struct {
 	// out (sequence.go). Lock order: mu before seqMu.
 	seqMu sync.Mutex
 	seqs  map[string]*seqBlock
+	// vseqs are the cached states of catalog sequences (sequence_value.go),
+	// also guarded by seqMu.
+	vseqs map[string]*valSeq
 }
 
 var _ Engine = (*pebbleEngine)(nil)
@@ -111,6 +114,7 @@ func OpenPebble(dir string, opts Options) (Engine, error) {
 		cache:  cache,
 		active: make(map[*pebbleTxn]struct{}),
 		seqs:   make(map[string]*seqBlock),
+		vseqs:  make(map[string]*valSeq),
 	}
 	if err := e.checkFormat(dir); err != nil {
 		_ = db.Close()

@@ -114,6 +114,11 @@ func (e *pebbleEngine) invalidateSeqsLocked(ws *writeSet) {
 			delete(e.seqs, k)
 		}
 	}
+	for k := range e.vseqs {
+		if ws.writes([]byte(k)) {
+			delete(e.vseqs, k)
+		}
+	}
 }
 
 // flushSequences writes back the last value handed out of every cached
@@ -131,6 +136,9 @@ func (e *pebbleEngine) flushSequences() error {
 		}
 	}
 	clear(e.seqs)
+	if err := e.flushSequenceStatesLocked(b); err != nil {
+		return err
+	}
 	if b.Empty() {
 		return nil
 	}

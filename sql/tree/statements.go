@@ -104,6 +104,8 @@ type Insert struct {
 	Source     *Select // VALUES lists arrive as Select.Values; nil for DEFAULT VALUES
 	OnConflict *OnConflict
 	Returning  []Target
+	// Overriding is "system" or "user" for OVERRIDING SYSTEM|USER VALUE.
+	Overriding string
 }
 
 // OnConflict is ON CONFLICT [(cols)] DO NOTHING | DO UPDATE SET ... [WHERE].
@@ -180,6 +182,10 @@ type ColumnDef struct {
 	// Constraints are the column's CHECK and REFERENCES constraints.
 	Constraints []Constraint
 	Default     Expr
+	// Identity is "a" (GENERATED ALWAYS AS IDENTITY), "d" (BY DEFAULT) or
+	// ""; IdentityOpts are its ( sequence options ).
+	Identity     string
+	IdentityOpts SeqOptions
 }
 
 // DropTable is DROP TABLE [IF EXISTS] a, b [CASCADE].
@@ -207,7 +213,10 @@ type AlterTable struct {
 
 // AlterCmd is one ALTER TABLE action. Kind is "add_column", "drop_column",
 // "rename_column", "rename_table", "set_not_null", "drop_not_null",
-// "set_default", "drop_default", "add_constraint", "drop_constraint".
+// "set_default", "drop_default", "add_constraint", "drop_constraint",
+// "add_identity" (Column.Identity and Column.IdentityOpts), "set_identity"
+// (Column.Identity, "" when only options change; Column.IdentityOpts),
+// "drop_identity".
 type AlterCmd struct {
 	Kind     string
 	Column   ColumnDef // add_column; Column.Name for the others
