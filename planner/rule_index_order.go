@@ -1,0 +1,111 @@
+package planner
+
+import (
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/storage"
+)
+
+// indexOrder serves "ORDER BY cols [DESC] LIMIT k" over a table scan by
+// reading the primary key or a btree index in order (backward for DESC)
+// and dropping the Sort, so the Limit stops the scan after k rows (plus
+// the offset) pass the filter. It applies when the sort columns are
+// consecutive index columns after the ones the filter fixes by equality,
+// all in one direction, with PostgreSQL's default NULL placement for that
+// direction (ASC NULLS LAST, DESC NULLS FIRST), which is btree order;
+// anything else keeps the Sort. On a secondary index only one sort column
+// is served, since the index's NULL handling is per column. Bounds the
+// filter puts on the same index narrow the read (keyset pagination:
+// "WHERE id > $1 ORDER BY id LIMIT 100").
+//
+// The primary key is tried first (its rows need no second lookup), then
+// btree indexes in creation order.
+func indexOrder(_ *Optimizer, n Node) Node {
+	l, ok := n.(*Limit)
+	if !ok || l.Count == nil {
+		return n
+	}
+	srt, ok := l.Input.(*Sort)
+	if !ok || len(srt.Keys) == 0 {
+		return n
+	}
+	var s *Scan
+	cols := make([]int, len(srt.Keys))
+	desc := srt.Keys[0].Desc
+	for i, k := range srt.Keys {
+		if k.Desc != desc || k.NullsFirst != desc {
+			return n
+		}
+		ks, col, ok := scanColumn(srt.Input, k.Expr)
+		if !ok || s != nil && ks != s {
+			return n
+		}
+		s, cols[i] = ks, col
+	}
+	if pk := primaryIndex(s.Table); pk != nil {
+		if is := orderedBounds(s, pk, cols); is != nil {
+			return orderedLimit(l, srt, s, is, desc)
+		}
+	}
+	for i := range s.Table.Desc.Indexes {
+		ix := &s.Table.Desc.Indexes[i]
+		if !executor.IsBtree(ix) || len(cols) != 1 {
+			continue
+		}
+		if is := orderedBounds(s, ix, cols); is != nil {
+			return orderedLimit(l, srt, s, is, desc)
+		}
+	}
+	return n
+}
+
+// orderedLimit puts the ordered index scan in place of the Sort.
+func orderedLimit(l *Limit, srt *Sort, s *Scan, is *IndexScan, desc bool) Node {
+	is.Bounds.Reverse = desc
+	s.Index = is
+	return &Limit{Input: srt.Input, Count: l.Count, Offset: l.Offset}
+}
+
+// orderedBounds returns the scan of index ix, bounded by the filter where
+// it can be, when reading it yields rows ordered by the table columns cols
+// (ascending index order); nil otherwise.
+func orderedBounds(s *Scan, ix *storage.IndexDesc, cols []int) *IndexScan {
+	is := indexBounds(s.Table, ix, s.Filter)
+	if is == nil {
+		is = &IndexScan{Bounds: &executor.BtreeBounds{Index: ix}}
+	}
+	xs := indexCols(s.Table, ix)
+	// NB: the columns before the sort columns must be fixed by equality
+	// (the prefix); an IN list on the next column is read in key order, so
+	// it keeps the order too.
+	for start := 0; start <= len(is.Bounds.Prefix) && start+len(cols) <= len(xs); start++ {
+		match := true
+		for i, c := range cols {
+			if xs[start+i] != c {
+				match = false
+				break
+			}
+		}
+		if match {
+			return is
+		}
+	}
+	return nil
+}
+
+// scanColumn follows a sort key through projections down to a table scan
+// column.
+func scanColumn(n Node, e executor.Expr) (*Scan, int, bool) {
+	c, ok := e.(*executor.ColRef)
+	if !ok {
+		return nil, 0, false
+	}
+	switch x := n.(type) {
+	case *Scan:
+		return x, c.Idx, c.Idx < len(x.Table.Types)
+	case *Project:
+		if c.Idx < len(x.Exprs) {
+			return scanColumn(x.Input, x.Exprs[c.Idx])
+		}
+	}
+	return nil, 0, false
+}
