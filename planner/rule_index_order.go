@@ -19,13 +19,22 @@ import (
 //
 // The primary key is tried first (its rows need no second lookup), then
 // btree indexes in creation order.
+//
+// A Sort without a Limit is dropped too when the filter already bounds the
+// index that provides its order ("WHERE id < 10 ORDER BY id DESC"): the
+// range is read either way, and reading it in order costs nothing more.
 func indexOrder(_ *Optimizer, n Node) Node {
-	l, ok := n.(*Limit)
-	if !ok || l.Count == nil {
-		return n
+	var l *Limit
+	srt, ok := n.(*Sort)
+	if !ok {
+		if l, ok = n.(*Limit); !ok || l.Count == nil {
+			return n
+		}
+		if srt, ok = l.Input.(*Sort); !ok {
+			return n
+		}
 	}
-	srt, ok := l.Input.(*Sort)
-	if !ok || len(srt.Keys) == 0 {
+	if len(srt.Keys) == 0 {
 		return n
 	}
 	var s *Scan
@@ -41,27 +50,26 @@ func indexOrder(_ *Optimizer, n Node) Node {
 		}
 		s, cols[i] = ks, col
 	}
+	var is *IndexScan
 	if pk := primaryIndex(s.Table); pk != nil {
-		if is := orderedBounds(s, pk, cols); is != nil {
-			return orderedLimit(l, srt, s, is, desc)
-		}
+		is = orderedBounds(s, pk, cols)
 	}
 	for i := range s.Table.Desc.Indexes {
-		ix := &s.Table.Desc.Indexes[i]
-		if !executor.IsBtree(ix) || len(cols) != 1 {
-			continue
-		}
-		if is := orderedBounds(s, ix, cols); is != nil {
-			return orderedLimit(l, srt, s, is, desc)
+		if ix := &s.Table.Desc.Indexes[i]; is == nil && executor.IsBtree(ix) && len(cols) == 1 {
+			is = orderedBounds(s, ix, cols)
 		}
 	}
-	return n
-}
-
-// orderedLimit puts the ordered index scan in place of the Sort.
-func orderedLimit(l *Limit, srt *Sort, s *Scan, is *IndexScan, desc bool) Node {
+	if is == nil {
+		return n
+	}
+	if l == nil && (s.Index == nil || s.Index.Bounds.Index != is.Bounds.Index || len(is.Conds) == 0) {
+		return n
+	}
 	is.Bounds.Reverse = desc
 	s.Index = is
+	if l == nil {
+		return srt.Input
+	}
 	return &Limit{Input: srt.Input, Count: l.Count, Offset: l.Offset}
 }
 
