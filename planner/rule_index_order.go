@@ -62,6 +62,9 @@ func indexOrder(_ *Optimizer, n Node) Node {
 	if is == nil {
 		return n
 	}
+	if s.Index != nil && s.Index.Bounds.Index != is.Bounds.Index && boundsRank(s.Table, s.Index.Bounds) == pointRank {
+		return n // a few rows by primary key: sorting them is cheaper
+	}
 	if l == nil && (s.Index == nil || s.Index.Bounds.Index != is.Bounds.Index || len(is.Conds) == 0) {
 		return n
 	}

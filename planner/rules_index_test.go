@@ -131,6 +131,15 @@ Limit
 		}, `
 Limit
   ->  Index Scan using items_cat on items`},
+		{"pk point lookups are sorted, not read in index order", func(t *testing.T) Node {
+			return orderedPlan(testTable(t, catIdx), &executor.InList{Expr: idCol, List: []executor.Expr{int8Const(7), int8Const(3)}},
+				executor.SortKey{Expr: catCol})
+		}, `
+Limit
+  ->  Top-K Sort
+        Sort Key: cat
+        ->  Index Scan using items_pkey on items
+              Index Cond: (id = ANY ('{7,3}'::bigint[]))`},
 		{"unindexed order keeps the sort", func(t *testing.T) Node {
 			return orderedPlan(testTable(t), nil, executor.SortKey{Expr: catCol})
 		}, `
