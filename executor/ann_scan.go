@@ -177,12 +177,18 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 	}
 	best := nearestK{k: k}
 	for _, r := range ranges {
-		it, err := ctx.Txn.NewIter(r[0], r[1])
+		it, err := ctx.Txn.NewIter(r.lo, r.hi)
 		if err != nil {
 			return err
 		}
 		for it.Next() {
-			id, ok := VectorID(a.Table, it.Value())
+			// NB: a primary-key range reads the rows themselves; the pk
+			// is in the key, where an index entry holds it as its value.
+			pk := it.Value()
+			if a.Btree.Index.Primary {
+				_, pk, _ = storage.DecodeTableRowKey(it.Key())
+			}
+			id, ok := VectorID(a.Table, pk)
 			if !ok {
 				continue
 			}

@@ -2,7 +2,8 @@
 // model, operator.go) over rows of types.Datum, expressions evaluated
 // against a row (expr.go), and the storage encoding of rows (table.go).
 //
-// Operators: table scans and primary-key lookups (scan.go), filter,
+// Operators: table scans (scan.go), primary-key and btree index range
+// scans in either direction (btree_scan.go), filter,
 // project, limit, values (relational.go), sort and the bounded top-k heap
 // that serves exact nearest-neighbour queries (sort.go), hash aggregation
 // and DISTINCT (aggregate.go), window functions over sorted input

@@ -33,10 +33,8 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 	switch n := n.(type) {
 	case *Scan:
 		var op executor.Operator
-		if n.PKKeys != nil {
-			op = &executor.PKLookup{Table: n.Table, Keys: n.PKKeys, WithKey: n.WithKey}
-		} else if n.Btree != nil {
-			op = &executor.BtreeScan{Table: n.Table, Bounds: n.Btree, WithKey: n.WithKey}
+		if n.Index != nil {
+			op = &executor.BtreeScan{Table: n.Table, Bounds: n.Index.Bounds, WithKey: n.WithKey}
 		} else {
 			op = &executor.TableScan{Table: n.Table, WithKey: n.WithKey}
 		}
@@ -49,9 +47,13 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 		if n.Index != nil {
 			oid = n.Index.OID
 		}
+		var bounds *executor.BtreeBounds
+		if n.Scan.Index != nil {
+			bounds = n.Scan.Index.Bounds
+		}
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
-			Strategy: n.Strategy, Stats: n.Stats, Btree: n.Scan.Btree}, nil
+			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil
 	case *Series:

@@ -10,8 +10,12 @@
 //
 // Rules, in order:
 //   - push_filter_into_scan: a Filter over a Scan becomes the scan's filter.
-//   - pk_point_lookup: pk = constant/parameter (or IN a list) becomes point
-//     lookups; the filter stays as a residual check.
+//   - index_range: bounds the filter puts on the leading column(s) of the
+//     primary key or a btree index (=, IN, <, <=, >, >=, BETWEEN against
+//     constants or parameters) restrict the scan to key ranges
+//     (index_bounds.go); the whole filter stays as a residual check.
+//   - index_order: ORDER BY the columns of such an index with LIMIT reads
+//     the index in order, backward for DESC, and drops the Sort.
 //   - sort_limit_to_topk: ORDER BY ... LIMIT k runs as a bounded heap
 //     (exact k-nearest-neighbour search is this rule).
 //   - ann_topk: ORDER BY vector_col <op> query LIMIT k over a table with a

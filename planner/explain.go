@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,16 +80,25 @@ func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*execu
 	switch n := n.(type) {
 	case *Scan:
 		cols := n.Columns()
-		if n.PKKeys != nil {
-			add(fmt.Sprintf("Index Scan using %s_pkey on %s%s", n.Table.Desc.Name, n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
-		} else if n.Btree != nil {
-			add(fmt.Sprintf("Index Scan using %s on %s%s", n.Btree.Index.Name, n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
-			info("Index Cond: %s", btreeCond(n, cols))
+		rel := n.Table.Desc.Name + aliasSuffix(n.Alias, n.Table.Desc.Name)
+		filter := n.Filter
+		if n.Index != nil {
+			kind := "Index Scan"
+			if n.Index.Bounds.Reverse {
+				kind = "Index Scan Backward"
+			}
+			add(fmt.Sprintf("%s using %s on %s", kind, n.Index.Bounds.Index.Name, rel))
+			if len(n.Index.Conds) > 0 {
+				info("Index Cond: %s", indexCond(n.Index.Conds, cols))
+			}
+			// NB: the executor re-checks the whole filter; EXPLAIN shows
+			// only the part the index does not answer, as PostgreSQL does.
+			filter = residual(n.Filter, n.Index.Conds)
 		} else {
-			add(fmt.Sprintf("Seq Scan on %s%s", n.Table.Desc.Name, aliasSuffix(n.Alias, n.Table.Desc.Name)))
+			add("Seq Scan on " + rel)
 		}
-		if n.Filter != nil {
-			info("Filter: %s", paren(FormatExpr(n.Filter, cols)))
+		if filter != nil {
+			info("Filter: %s", paren(FormatExpr(filter, cols)))
 		}
 	case *AnnScan:
 		if n.Index != nil {
@@ -331,15 +341,7 @@ func FormatExpr(e executor.Expr, cols []Column) string {
 		sb.WriteString(" END")
 		return sb.String()
 	case *executor.InList:
-		items := make([]string, len(e.List))
-		for i, it := range e.List {
-			items[i] = FormatExpr(it, cols)
-		}
-		op := "= ANY"
-		if e.Not {
-			op = "<> ALL"
-		}
-		return "(" + FormatExpr(e.Expr, cols) + " " + op + " ('{" + strings.Join(items, ",") + "}'))"
+		return formatInList(e, cols)
 	}
 	return fmt.Sprintf("%T", e)
 }
@@ -352,33 +354,95 @@ func formatList(es []executor.Expr, cols []Column) string {
 	return strings.Join(parts, ", ")
 }
 
-// btreeCond prints the index bounds of a btree scan.
-func btreeCond(n *Scan, cols []Column) string {
-	b := n.Btree
-	name := cols[b.Index.Columns[0]].Name
-	if b.Eq != nil {
-		if len(b.Eq) == 1 {
-			return "(" + name + " = " + FormatExpr(b.Eq[0], cols) + ")"
+// indexCond prints the conditions an index scan's bounds come from, each
+// with the column on the left ("5 > id" as "(id < 5)"), as PostgreSQL's
+// "Index Cond" does.
+func indexCond(conds []executor.Expr, cols []Column) string {
+	parts := make([]string, len(conds))
+	for i, c := range conds {
+		parts[i] = FormatExpr(c, cols)
+		call, ok := c.(*executor.Call)
+		if !ok || len(call.Args) != 2 {
+			continue
 		}
-		return "(" + name + " = ANY (ARRAY[" + formatList(b.Eq, cols) + "]))"
-	}
-	var parts []string
-	if b.Lo != nil {
-		op := " > "
-		if b.LoIncl {
-			op = " >= "
+		col, v, op := call.Args[0], call.Args[1], call.Op
+		if !isColumn(col) {
+			col, v, op = v, col, commuted[op]
 		}
-		parts = append(parts, "("+name+op+FormatExpr(b.Lo, cols)+")")
-	}
-	if b.Hi != nil {
-		op := " < "
-		if b.HiIncl {
-			op = " <= "
+		val := FormatExpr(v, cols)
+		if cast, ok := col.(*executor.CastExpr); ok {
+			col = cast.Expr
+			// NB: a widened column (int4 against an int8 constant) shows
+			// the constant with its type, as PostgreSQL's cross-type
+			// operator does: (id < '3000000000'::bigint).
+			if k, ok := v.(*executor.Const); ok && !k.Value.IsNull() {
+				val = "'" + string(types.AppendText(nil, k.Typ, k.Value, types.FormatOptions{})) + "'::" + k.Typ.String()
+			}
 		}
-		parts = append(parts, "("+name+op+FormatExpr(b.Hi, cols)+")")
+		parts[i] = "(" + FormatExpr(col, cols) + " " + op + " " + val + ")"
 	}
 	if len(parts) == 1 {
 		return parts[0]
 	}
 	return "(" + strings.Join(parts, " AND ") + ")"
+}
+
+// isColumn reports whether e is a column, possibly under a cast.
+func isColumn(e executor.Expr) bool {
+	if c, ok := e.(*executor.CastExpr); ok {
+		e = c.Expr
+	}
+	_, ok := e.(*executor.ColRef)
+	return ok
+}
+
+// residual returns the conjuncts of filter other than conds.
+func residual(filter executor.Expr, conds []executor.Expr) executor.Expr {
+	var rest []executor.Expr
+	for _, c := range conjuncts(filter) {
+		if !slices.Contains(conds, c) {
+			rest = append(rest, c)
+		}
+	}
+	return conjoin(rest)
+}
+
+// formatInList prints "x IN (...)" as PostgreSQL prints its ScalarArrayOpExpr:
+// an array literal of the constants, ARRAY[...] when any item is not one.
+func formatInList(e *executor.InList, cols []Column) string {
+	op := "= ANY"
+	if e.Not {
+		op = "<> ALL"
+	}
+	items := make([]string, len(e.List))
+	consts := true
+	for i, it := range e.List {
+		c, ok := it.(*executor.Const)
+		if !ok {
+			consts = false
+			break
+		}
+		items[i] = arrayElem(c)
+	}
+	var arr string
+	if consts {
+		lit := "{" + strings.Join(items, ",") + "}"
+		arr = "'" + strings.ReplaceAll(lit, "'", "''") + "'::" + e.Expr.Type().String() + "[]"
+	} else {
+		arr = "ARRAY[" + formatList(e.List, cols) + "]"
+	}
+	return "(" + FormatExpr(e.Expr, cols) + " " + op + " (" + arr + "))"
+}
+
+// arrayElem prints a constant as an element of an array literal, quoted
+// where PostgreSQL's array output quotes it.
+func arrayElem(c *executor.Const) string {
+	if c.Value.IsNull() {
+		return "NULL"
+	}
+	txt := string(types.AppendText(nil, c.Typ, c.Value, types.FormatOptions{}))
+	if txt != "" && !strings.EqualFold(txt, "NULL") && !strings.ContainsAny(txt, " \t\n\",{}\\") {
+		return txt
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(txt) + `"`
 }

@@ -27,17 +27,16 @@ type Node interface {
 }
 
 // Scan reads a table. Filter, when set by the filter push-down rule, is
-// evaluated over the table's columns. PKKeys, when set, turns the scan into
-// point lookups of those primary keys.
+// evaluated over the table's columns. Index, when set by the index rules,
+// reads the primary key or a btree index within bounds (and in order)
+// instead of the whole table.
 type Scan struct {
 	Table   *executor.Table
 	Alias   string
 	Cols    []Column
 	WithKey bool
 	Filter  executor.Expr
-	PKKeys  [][]executor.Expr
-	// Btree, when set, restricts the scan to a btree index range.
-	Btree *executor.BtreeBounds
+	Index   *IndexScan
 }
 
 // Values is a constant relation (VALUES, SELECT without FROM).

@@ -33,7 +33,9 @@ func annTopK(o *Optimizer, n Node) Node {
 		return n
 	}
 	s, ok := p.Input.(*Scan)
-	if !ok || s.PKKeys != nil {
+	if !ok || s.Index != nil && boundsRank(s.Table, s.Index.Bounds) == pointRank {
+		// NB: point lookups return a row or a few; sorting them is cheaper
+		// than any vector search.
 		return n
 	}
 	key, ok := t.Keys[0].Expr.(*executor.ColRef)

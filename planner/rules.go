@@ -11,12 +11,12 @@ type Rule struct {
 
 // rules is the ordered list of rewrite rules; this slice is the only place
 // their order is decided. Filters are pushed into scans before access paths
-// are chosen, and top-k forms last because it consumes Sort+Limit pairs the
-// earlier rules leave in place.
+// are chosen; an index read in sort order replaces a Sort under a Limit
+// before top-k forms, which consumes the Sort+Limit pairs left in place.
 var rules = []Rule{
 	{Name: "push_filter_into_scan", Apply: pushFilterIntoScan},
-	{Name: "pk_point_lookup", Apply: pkPointLookup},
-	{Name: "btree_scan", Apply: btreeScan},
+	{Name: "index_range", Apply: indexRange},
+	{Name: "index_order", Apply: indexOrder},
 	{Name: "sort_limit_to_topk", Apply: sortLimitToTopK},
 	{Name: "ann_topk", Apply: annTopK},
 	{Name: "ann_ordered_output", Apply: annOrderedOutput},

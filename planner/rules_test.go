@@ -104,7 +104,7 @@ Limit
 			return &Filter{Input: scanOf(tbl), Pred: pred}
 		}, `
 Index Scan using items_pkey on items
-  Filter: (id = $1)`},
+  Index Cond: (id = $1)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

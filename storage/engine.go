@@ -40,6 +40,10 @@ type Reader interface {
 	// NewIter iterates keys in [lower, upper) in ascending order (upper nil:
 	// unbounded). The iterator must be closed.
 	NewIter(lower, upper []byte) (Iterator, error)
+	// NewReverseIter iterates keys in [lower, upper) in descending order:
+	// Next moves to the next smaller key, and SeekGE fails (Err reports
+	// it). Otherwise as NewIter.
+	NewReverseIter(lower, upper []byte) (Iterator, error)
 }
 
 // Txn is a transaction. Writes are buffered until Commit, which applies them
@@ -68,7 +72,8 @@ type Txn interface {
 	Rollback()
 }
 
-// Iterator walks keys in ascending order. Key and Value are valid only
+// Iterator walks keys in ascending order (descending when made by
+// NewReverseIter). Key and Value are valid only
 // until the next call to Next or Close.
 type Iterator interface {
 	// Next advances to the next key; it must be called before the first Key.

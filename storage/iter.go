@@ -39,6 +39,8 @@ type txnIter struct {
 	src      uint8
 	err      error
 	closed   bool
+	// reverse: made by NewReverseIter; Next walks down (iter_reverse.go).
+	reverse bool
 }
 
 type bufEntry struct {
@@ -59,6 +61,9 @@ var _ Iterator = (*txnIter)(nil)
 func (it *txnIter) Next() bool {
 	if it.closed || it.err != nil {
 		return false
+	}
+	if it.reverse {
+		return it.prev()
 	}
 	if it.tree == nil {
 		if it.started {
@@ -83,6 +88,10 @@ func (it *txnIter) Next() bool {
 // bound) and reports whether there is one. Next continues from there.
 func (it *txnIter) SeekGE(key []byte) bool {
 	if it.closed || it.err != nil {
+		return false
+	}
+	if it.reverse {
+		it.err = errSeekReverse
 		return false
 	}
 	if bytes.Compare(key, it.lower) < 0 {

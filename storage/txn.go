@@ -233,6 +233,15 @@ func (t *pebbleTxn) closeIters() {
 // made before NewIter, not later ones. Commit and Rollback close iterators
 // left open.
 func (t *pebbleTxn) NewIter(lower, upper []byte) (Iterator, error) {
+	it, err := t.newIter(lower, upper)
+	if err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// newIter makes a registered forward iterator over [lower, upper).
+func (t *pebbleTxn) newIter(lower, upper []byte) (*txnIter, error) {
 	if err := t.check(); err != nil {
 		return nil, err
 	}
