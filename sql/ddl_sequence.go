@@ -77,7 +77,7 @@ func (s *Session) applySeqOptions(cat *catalogView, d *storage.SequenceDesc, o t
 	if o.Cycle != nil {
 		d.Cycle = *o.Cycle
 	}
-	if err := checkSeqBounds(d); err != nil {
+	if err := storage.ValidateSequence(d); err != nil {
 		return false, 0, err
 	}
 	if o.OwnedNone {
@@ -100,29 +100,6 @@ func (s *Session) applySeqOptions(cat *catalogView, d *storage.SequenceDesc, o t
 		}
 	}
 	return o.Restart, restartWith, nil
-}
-
-// checkSeqBounds reports PostgreSQL's errors for inconsistent options.
-func checkSeqBounds(d *storage.SequenceDesc) error {
-	bits := seqTypeBits[d.TypeOID]
-	lo, _ := storage.SequenceBounds(bits, false)
-	_, hi := storage.SequenceBounds(bits, true)
-	tn := map[int]string{16: "smallint", 32: "integer", 64: "bigint"}[bits]
-	switch {
-	case d.Max < lo || d.Max > hi:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "MAXVALUE (%d) is out of range for sequence data type %s", d.Max, tn)
-	case d.Min < lo || d.Min > hi:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "MINVALUE (%d) is out of range for sequence data type %s", d.Min, tn)
-	case d.Min >= d.Max:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "MINVALUE (%d) must be less than MAXVALUE (%d)", d.Min, d.Max)
-	case d.Start < d.Min:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "START value (%d) cannot be less than MINVALUE (%d)", d.Start, d.Min)
-	case d.Start > d.Max:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "START value (%d) cannot be greater than MAXVALUE (%d)", d.Start, d.Max)
-	case d.Cache <= 0:
-		return pgerr.Newf(pgerr.InvalidParameterValue, "CACHE (%d) must be greater than zero", d.Cache)
-	}
-	return nil
 }
 
 // seqOwner resolves OWNED BY [schema.]table.column.

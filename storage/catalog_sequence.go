@@ -115,7 +115,7 @@ func CreateSequence(txn Txn, desc *SequenceDesc) error {
 	if c.relationTaken(desc.DBID, desc.Schema, desc.Name) {
 		return pgerr.Newf(pgerr.DuplicateTable, "relation %q already exists", desc.Name)
 	}
-	if err := validateSequence(desc); err != nil {
+	if err := ValidateSequence(desc); err != nil {
 		return err
 	}
 	if desc.ID, err = allocateID(txn); err != nil {
@@ -142,7 +142,7 @@ func PutSequence(txn Txn, desc *SequenceDesc) error {
 	if desc.Name != old.Name && c.relationTaken(desc.DBID, desc.Schema, desc.Name) {
 		return pgerr.Newf(pgerr.DuplicateTable, "relation %q already exists", desc.Name)
 	}
-	if err := validateSequence(desc); err != nil {
+	if err := ValidateSequence(desc); err != nil {
 		return err
 	}
 	if err := putDesc(txn, SequenceDescKey(desc.ID), desc); err != nil {
@@ -226,9 +226,10 @@ func DropOwnedSequences(txn Txn, tableID uint32, col string) error {
 	return bumpCatalogVersion(txn)
 }
 
-// validateSequence checks options as PostgreSQL's init_params does; the
-// caller has filled in defaults.
-func validateSequence(d *SequenceDesc) error {
+// ValidateSequence checks options as PostgreSQL's init_params does, with
+// its errors (22023); the caller has filled in defaults. CREATE and ALTER
+// SEQUENCE call it before other checks so the first error is PostgreSQL's.
+func ValidateSequence(d *SequenceDesc) error {
 	typeName := map[uint32]string{21: "smallint", 23: "integer", 20: "bigint"}[d.TypeOID]
 	if typeName == "" {
 		return pgerr.New(pgerr.InvalidParameterValue, "sequence type must be smallint, integer, or bigint")
