@@ -108,7 +108,8 @@ func (s *Server) Serve(ln net.Listener) error {
 		if tc, ok := nc.(*net.TCPConn); ok {
 			_ = tc.SetNoDelay(true)
 		}
-		c := newConn(s, nc, nc, nc)
+		sock := newSocket(nc)
+		c := newConn(s, sock, sock, nc)
 		if !s.track(c) {
 			nc.Close()
 			return ErrServerClosed
