@@ -32,7 +32,9 @@ as a user sees it: load an fvecs dataset with binary COPY (and time batched
 multi-row INSERT on a subset), run exact top-k (no index), then build each
 index and sweep its search setting with 1..N client connections, reporting
 recall@k against exact ground truth next to QPS and p50/p99 latency, without
-and with a category filter.
+and with a category filter. --data synthetic:50000x128 generates the data
+instead: 50,000 vectors around 100 Gaussian clusters, 100 queries from the
+same distribution, exact ground truth computed here.
 
 The table TABLE (default items) is dropped and recreated:
   CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(D), cat int)
@@ -96,7 +98,7 @@ func parseBenchSQLFlags(args []string, stderr io.Writer) (*benchSQLConfig, error
 	fs := flag.NewFlagSet("bench-sql", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg := &benchSQLConfig{with: map[string]string{}, sweeps: map[string][]string{}}
-	fs.StringVar(&cfg.data, "data", "", "dataset `DIR` holding base.fvecs, query.fvecs and gt_<metric>.ivecs (required)")
+	fs.StringVar(&cfg.data, "data", "", "dataset `DIR` holding base.fvecs, query.fvecs and gt_<metric>.ivecs, or synthetic:NxD for N generated clustered vectors of D dims with exact ground truth (required)")
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:5433", "`HOST:PORT` of a running server (user and database postgres); ignored with --spawn")
 	fs.BoolVar(&cfg.spawn, "spawn", false, "start an in-process vecgres server on a free port with a temporary data directory")
 	fs.BoolVar(&cfg.spawnProcess, "spawn-process", false, "like --spawn, but run the server as a separate `vecgres serve` process, as PostgreSQL runs (client and server then pay a real cross-process round trip)")
@@ -348,7 +350,7 @@ type benchRun struct {
 // benchSQL runs every phase and writes results to stdout.
 func benchSQL(ctx context.Context, cfg *benchSQLConfig, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "bench-sql: reading %s\n", cfg.data)
-	ds, err := dataset.Open(cfg.data, cfg.metric)
+	ds, err := dataset.OpenNamed(cfg.data, cfg.metric)
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,13 @@ package hnsw
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/dataset"
 )
 
 // benchSearch builds an index over a data set (m=16, ef_construction=200)
@@ -70,28 +70,10 @@ func BenchmarkSearchSiftsmall(b *testing.B) { benchSearch(b, "siftsmall") }
 
 func BenchmarkSearchFashionMNIST(b *testing.B) { benchSearch(b, "fashion-mnist-784") }
 
-// clustered returns n vectors around 100 random centres (Gaussian noise),
-// the synthetic set of the build target.
-func clustered(seed uint64, n, dims int) []float32 {
-	r := rand.New(rand.NewPCG(seed, 1))
-	const centres = 100
-	c := make([]float32, centres*dims)
-	for i := range c {
-		c[i] = float32(r.Float64()*20 - 10)
-	}
-	v := make([]float32, n*dims)
-	for i := 0; i < n; i++ {
-		k := r.IntN(centres)
-		for j := 0; j < dims; j++ {
-			v[i*dims+j] = c[k*dims+j] + float32(r.NormFloat64())
-		}
-	}
-	return v
-}
-
 // BenchmarkBuild measures a bulk build on all cores (m=16,
 // ef_construction=200) and reports recall@10 of the built graph at ef=40
-// on 100 queries against brute force (synthetic) or ground truth (sift).
+// on 100 queries against exact ground truth (dataset.Synthetic computes
+// it for the synthetic set).
 func BenchmarkBuild(b *testing.B) {
 	params := map[string]string{"m": "16", "ef_construction": "200"}
 	b.Run("siftsmall", func(b *testing.B) {
@@ -108,32 +90,21 @@ func BenchmarkBuild(b *testing.B) {
 		b.ReportMetric(meanRecall(b, ix, d, &vindex.SearchParams{EfSearch: 40}, func(i int) []int32 { return d.gt[i] }), "recall@10")
 	})
 	b.Run("synthetic50k", func(b *testing.B) {
-		const n, dims = 50000, 128
-		vecs := clustered(7, n, dims)
+		d := dataset.Synthetic(50000, 128, vindex.L2)
 		var ix *Index
 		for i := 0; i < b.N; i++ {
-			ix = mustNew(b, dims, vindex.L2, params)
-			if err := ix.Add(seqIDs(n), vecs); err != nil {
+			ix = mustNew(b, d.Dims, vindex.L2, params)
+			if err := ix.Add(seqIDs(d.N), d.Base); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.StopTimer()
 		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/build")
-		qs := clustered(8, 100, dims)
 		var rec float64
-		for qi := 0; qi < 100; qi++ {
-			q := qs[qi*dims : (qi+1)*dims]
-			want := exactKNN(vindex.L2, vecs, dims, seqIDs(n), q, 10, nil)
-			res, _ := ix.Search(q, 10, &vindex.SearchParams{EfSearch: 40}, nil)
-			for _, r := range res {
-				for _, w := range want {
-					if r.ID == w.ID {
-						rec++
-						break
-					}
-				}
-			}
+		for qi := 0; qi < d.NQ; qi++ {
+			res, _ := ix.Search(d.Query(qi), 10, &vindex.SearchParams{EfSearch: 40}, nil)
+			rec += dataset.Recall(res, d.TruthRow(qi), 10)
 		}
-		b.ReportMetric(rec/1000, "recall@10")
+		b.ReportMetric(rec/float64(d.NQ), "recall@10")
 	})
 }

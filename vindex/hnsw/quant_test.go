@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vecgres/vecgres/vindex"
+	"github.com/vecgres/vecgres/vindex/dataset"
 	"github.com/vecgres/vecgres/vindex/distance"
 )
 
@@ -45,7 +46,7 @@ func TestQuantExhaustiveEqualsFloat(t *testing.T) {
 			r := rand.New(rand.NewPCG(31, uint64(m)))
 			ix := mustNew(t, dims, m, map[string]string{"m": "8", "ef_construction": "40"})
 			ix.RepairFraction = 0
-			vecs := clustered(uint64(m), n, dims)
+			vecs := dataset.Clustered(uint64(m), n, dims)
 			ids := seqIDs(n)
 			if err := ix.Add(ids, vecs); err != nil {
 				t.Fatal(err)
@@ -77,7 +78,7 @@ func TestQuantExhaustiveEqualsFloat(t *testing.T) {
 			}
 			ix.setQuantized(true)
 			// Added one at a time, in range: encoded by reserve, not derived.
-			more := clustered(uint64(m), 40, dims)
+			more := dataset.Clustered(uint64(m), 40, dims)
 			for i := range 40 {
 				if err := ix.Add([]uint64{uint64(n + 100 + i)}, more[i*dims:(i+1)*dims]); err != nil {
 					t.Fatal(err)
@@ -260,7 +261,7 @@ func TestQuantConcurrentClamping(t *testing.T) {
 func TestQuantPersist(t *testing.T) {
 	const n, dims = 800, quantMinDims // NB: Load follows the default
 	r := rand.New(rand.NewPCG(51, 52))
-	vecs := clustered(5, n, dims)
+	vecs := dataset.Clustered(5, n, dims)
 	ix := mustNew(t, dims, vindex.L2, map[string]string{"m": "8", "ef_construction": "32"})
 	if err := ix.Add(seqIDs(n), vecs); err != nil {
 		t.Fatal(err)
@@ -323,7 +324,7 @@ func TestQuantDefault(t *testing.T) {
 // finds, while distances stay exact (the re-rank).
 func TestQuantSearchUsesCodes(t *testing.T) {
 	const n, dims = 2000, 16
-	vecs := clustered(61, n, dims)
+	vecs := dataset.Clustered(61, n, dims)
 	ix := mustNew(t, dims, vindex.L2, map[string]string{"m": "8", "ef_construction": "32"})
 	if err := ix.Add(seqIDs(n), vecs); err != nil {
 		t.Fatal(err)
