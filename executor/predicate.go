@@ -11,8 +11,11 @@ import (
 // its column copies, tens of times faster than walking the expression
 // tree over each row. ok is false for any other shape; callers then use
 // EvalBool. Parameters are read when compiling, so compile once per
-// execution. The caller holds m's lock while compiling and while calling
-// the closure (it captures the column slices).
+// execution. The caller holds m's lock exclusively while compiling (it may
+// build column copies), and at least shared while calling the closure.
+// NB: the closure reads the columns through their *mirrorColumn, not
+// slices captured at compile time, so it stays valid across commits that
+// grow or reorder the mirror between calls (candidateFilter relies on it).
 func compilePredicate(ctx *Ctx, e Expr, m *rowMirror) (func(i int) bool, bool) {
 	switch e := e.(type) {
 	case *And:
@@ -35,26 +38,24 @@ func compilePredicate(ctx *Ctx, e Expr, m *rowMirror) (func(i int) bool, bool) {
 				return nil, false
 			}
 			s, c := v.S, m.column(col)
-			kinds, strs := c.kinds, c.strs
-			return func(i int) bool { return kinds[i] == types.KindString && strs[i] == s }, true
+			return func(i int) bool { return c.kinds[i] == types.KindString && c.strs[i] == s }, true
 		}
 		x, c := v.I, m.column(col)
-		kinds, ints := c.kinds, c.ints
 		// NB: a NULL (or any non-integer) datum never passes; its ints
 		// entry is 0 and must not be compared.
 		switch op {
 		case "=":
-			return func(i int) bool { return ints[i] == x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] == x && c.kinds[i] == types.KindInt }, true
 		case "<>":
-			return func(i int) bool { return ints[i] != x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] != x && c.kinds[i] == types.KindInt }, true
 		case "<":
-			return func(i int) bool { return ints[i] < x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] < x && c.kinds[i] == types.KindInt }, true
 		case "<=":
-			return func(i int) bool { return ints[i] <= x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] <= x && c.kinds[i] == types.KindInt }, true
 		case ">":
-			return func(i int) bool { return ints[i] > x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] > x && c.kinds[i] == types.KindInt }, true
 		case ">=":
-			return func(i int) bool { return ints[i] >= x && kinds[i] == types.KindInt }, true
+			return func(i int) bool { return c.ints[i] >= x && c.kinds[i] == types.KindInt }, true
 		}
 	case *InList:
 		c, ok := e.Expr.(*ColRef)
@@ -70,8 +71,7 @@ func compilePredicate(ctx *Ctx, e Expr, m *rowMirror) (func(i int) bool, bool) {
 			set[v.I] = true
 		}
 		mc := m.column(c.Idx)
-		kinds, ints := mc.kinds, mc.ints
-		return func(i int) bool { return kinds[i] == types.KindInt && set[ints[i]] }, true
+		return func(i int) bool { return mc.kinds[i] == types.KindInt && set[mc.ints[i]] }, true
 	}
 	return nil, false
 }

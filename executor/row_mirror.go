@@ -175,8 +175,8 @@ func (v *VectorIndexes) applyToMirror(op tableOp) {
 // mirrorRow returns a copy-free view of the committed row with vector id
 // id (nil when absent). The returned slice must not be modified.
 func (v *VectorIndexes) mirrorRow(m *rowMirror, id uint64) []types.Datum {
-	v.exact.mu.Lock()
-	defer v.exact.mu.Unlock()
+	v.exact.mu.RLock()
+	defer v.exact.mu.RUnlock()
 	if i, ok := m.pos[id]; ok {
 		return m.rows[i]
 	}

@@ -29,7 +29,7 @@ type cacheKey struct {
 }
 
 type exactCaches struct {
-	mu      sync.Mutex
+	mu      sync.RWMutex // mirrors and caches; read-only users take it shared
 	caches  map[cacheKey]*LiveIndex
 	mirrors map[uint32]*rowMirror
 	gen     map[uint32]uint64 // per table, guarded by applyMu for writes
