@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -29,7 +30,11 @@ func TestCompiledPredicateMatchesEval(t *testing.T) {
 	ctx := &Ctx{Builtin: &builtin.Ctx{}}
 	for trial := 0; trial < 300; trial++ {
 		var pred Expr = cmp(ops[rng.IntN(len(ops))], 0, types.Int4Type, types.NewInt(rng.Int64N(10)), rng.IntN(2) == 0)
-		switch rng.IntN(3) {
+		switch rng.IntN(4) {
+		case 3:
+			// Two integer terms then a text one: And(And(int, int), text).
+			pred = &And{Left: &And{Left: pred, Right: cmp(ops[rng.IntN(len(ops))], 0, types.Int4Type, types.NewInt(rng.Int64N(10)), true)},
+				Right: cmp("=", 1, types.TextType, types.NewString("a"), true)}
 		case 0:
 			pred = &And{Left: pred, Right: cmp("=", 1, types.TextType, types.NewString([]string{"a", "b"}[rng.IntN(2)]), true)}
 		case 1:
@@ -65,9 +70,13 @@ func TestCompiledPredicateMatchesEval(t *testing.T) {
 				m.put(uint64(rng.IntN(60)), randRow())
 			}
 		}
-		if f, ok = compilePredicate(ctx, pred, m); !ok {
-			t.Fatalf("trial %d: predicate not compiled", trial)
+		// NB: f was compiled before the changes: it must still agree
+		// (compiledFilter keeps one closure while commits run).
+		pos, ok := matchPositions(ctx, pred, m, []int32{-1})
+		if !ok || pos[0] != -1 {
+			t.Fatalf("trial %d: matchPositions: ok %v, dst prefix %v", trial, ok, pos[:1])
 		}
+		pos = pos[1:]
 		for i, row := range m.rows {
 			if got := m.pos[m.ids[i]]; got != i {
 				t.Fatalf("trial %d: id %d at position %d, index says %d", trial, m.ids[i], i, got)
@@ -78,6 +87,37 @@ func TestCompiledPredicateMatchesEval(t *testing.T) {
 			}
 			if got := f(i); got != want {
 				t.Fatalf("trial %d row %v: compiled %v, evaluated %v", trial, row, got, want)
+			}
+			if want {
+				if len(pos) == 0 || pos[0] != int32(i) {
+					t.Fatalf("trial %d: matchPositions missed or misordered position %d (next %v)", trial, i, pos[:min(1, len(pos))])
+				}
+				pos = pos[1:]
+			}
+		}
+		if len(pos) != 0 {
+			t.Fatalf("trial %d: matchPositions returned extra positions %v", trial, pos)
+		}
+	}
+}
+
+// intRange must say exactly which integers satisfy "x op v", at the ends
+// of the int64 range too.
+func TestIntRange(t *testing.T) {
+	vals := []int64{math.MinInt64, math.MinInt64 + 1, -1, 0, 1, math.MaxInt64 - 1, math.MaxInt64}
+	holds := map[string]func(x, v int64) bool{
+		"=": func(x, v int64) bool { return x == v }, "<>": func(x, v int64) bool { return x != v },
+		"<": func(x, v int64) bool { return x < v }, "<=": func(x, v int64) bool { return x <= v },
+		">": func(x, v int64) bool { return x > v }, ">=": func(x, v int64) bool { return x >= v },
+	}
+	for op, want := range holds {
+		for _, v := range vals {
+			lo, hi, negate, ok := intRange(op, v)
+			for _, x := range vals {
+				got := ok && (uint64(x-lo) <= uint64(hi-lo)) != negate
+				if got != want(x, v) {
+					t.Errorf("%d %s %d: range test says %v (lo %d hi %d negate %v ok %v)", x, op, v, got, lo, hi, negate, ok)
+				}
 			}
 		}
 	}

@@ -2,19 +2,21 @@ package sql
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/vecgres/vecgres/sql/types"
+	"github.com/vecgres/vecgres/vindex"
 	"github.com/vecgres/vecgres/vindex/dataset"
 	"github.com/vecgres/vecgres/vindex/vindextest"
 )
 
-// benchSession opens an engine with siftsmall loaded into
-// items(id bigint PRIMARY KEY, embedding vector(128), cat int) and returns
-// a session and an exec helper that runs one statement with parameters to
-// completion, as the wire server would (Execute, drain, Sync).
-func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datum) int, *dataset.Dataset) {
-	ds := vindextest.SharedDataset(b, "siftsmall", "l2")
+// benchSession opens an engine with ds loaded into
+// items(id bigint PRIMARY KEY, embedding vector(D), cat int) (cat = id %
+// 100) and returns a session and an exec helper that runs one statement
+// with parameters to completion, as the wire server would (Execute, drain,
+// Sync).
+func benchSession(b *testing.B, ds *dataset.Dataset) (*Session, func(sql string, params ...types.Datum) int) {
 	eng, err := Open(Config{DataDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
@@ -42,7 +44,7 @@ func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datu
 		drain(b, s, prep, params, func([]types.Datum) { n++ })
 		return n
 	}
-	exec("CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(128), cat int)")
+	exec(fmt.Sprintf("CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(%d), cat int)", ds.Dims))
 	exec("BEGIN")
 	for i := 0; i < ds.N; i++ {
 		exec("INSERT INTO items VALUES ($1, $2, $3)", types.NewInt(int64(i)),
@@ -50,7 +52,7 @@ func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datu
 	}
 	exec("COMMIT")
 	exec("ANALYZE items")
-	return s, exec, ds
+	return s, exec
 }
 
 // BenchmarkANNStatement measures one ANN statement through the engine
@@ -58,8 +60,12 @@ func benchSession(b *testing.B) (*Session, func(sql string, params ...types.Datu
 // transaction) without the network: the per-query cost the wire adds to
 // is this. Recall@10 against the dataset's ground truth is reported.
 func BenchmarkANNStatement(b *testing.B) {
-	s, exec, ds := benchSession(b)
-	_ = s
+	b.Run("siftsmall", func(b *testing.B) { benchANNStatement(b, vindextest.SharedDataset(b, "siftsmall", "l2")) })
+	b.Run("synthetic50k", func(b *testing.B) { benchANNStatement(b, dataset.Synthetic(50000, 128, vindex.L2)) })
+}
+
+func benchANNStatement(b *testing.B, ds *dataset.Dataset) {
+	s, exec := benchSession(b, ds)
 	const q = "SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 10"
 	const fq = "SELECT id FROM items WHERE cat = $2 ORDER BY embedding <-> $1 LIMIT 10"
 	// filtered is the 1 % filter case (cat = 7): its answers are checked
