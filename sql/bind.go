@@ -30,6 +30,9 @@ type binder struct {
 	// inWinArgs is set while a window function's arguments and window are
 	// bound, so a nested window function gets 42P20.
 	inWinArgs bool
+	// readsSystemViews is set when the statement reads a system relation
+	// (pg_catalog, information_schema), whose rows are baked into the plan.
+	readsSystemViews bool
 }
 
 func newBinder(s *Session, cat *catalogView, paramTypes []types.T, sqlText string) *binder {

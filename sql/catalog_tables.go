@@ -92,6 +92,7 @@ func (b *binder) virtualTable(schema, name string) (planner.Node, bool, error) {
 	for i, c := range rel.cols {
 		cols[i] = planner.Column{Name: c.name, Type: c.typ, Table: name}
 	}
+	b.readsSystemViews = true
 	data := rel.rows(b)
 	rows := make([][]executor.Expr, len(data))
 	for i, r := range data {

@@ -25,6 +25,11 @@ var vectorOpclasses = map[string]bool{
 }
 
 func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Result, error) {
+	if st.Concurrently {
+		if err := s.preventInTxnBlock("CREATE INDEX CONCURRENTLY"); err != nil {
+			return nil, err
+		}
+	}
 	cat, err := s.catalog()
 	if err != nil {
 		return nil, err
@@ -62,12 +67,8 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 		if err := validateVectorIndex(t, &ix, st); err != nil {
 			return nil, err
 		}
-	} else if len(st.With) > 0 {
-		for _, o := range st.With {
-			if o.Name != "fillfactor" && o.Name != "deduplicate_items" {
-				return nil, pgerr.Newf(pgerr.InvalidParameterValue, "unrecognized parameter %q", o.Name)
-			}
-		}
+	} else if err := validateBtreeOptions(st.With); err != nil {
+		return nil, err
 	}
 	if ix.Name == "" {
 		ix.Name = s.indexName(cat, t.Desc.Name, colNames)
@@ -176,8 +177,32 @@ var indexOptionSpecs = map[string][]optionSpec{
 	"annoy":   {{"n_trees", 10, 1, 1000}},
 }
 
-func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOption, error) {
-	specs := indexOptionSpecs[method]
+// btreeOptionSpecs are the integer WITH (...) options of a btree index.
+var btreeOptionSpecs = []optionSpec{{"fillfactor", 90, 10, 100}}
+
+// validateBtreeOptions checks a btree index's WITH (...) list as
+// PostgreSQL does (fillfactor 10..100, deduplicate_items a boolean).
+func validateBtreeOptions(with []tree.Option) error {
+	var rest []tree.Option
+	for _, o := range with {
+		if strings.EqualFold(o.Name, "deduplicate_items") {
+			if _, err := checkBool(o.Value); err != nil {
+				return pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for boolean option %q: %s", "deduplicate_items", o.Value)
+			}
+			continue
+		}
+		rest = append(rest, o)
+	}
+	_, err := parseIndexOptions(btreeOptionSpecs, rest)
+	return err
+}
+
+// parseIndexOptions checks a WITH (...) list against specs the way
+// PostgreSQL's reloptions do: every option known, given once, an integer
+// in range. The messages and SQLSTATE (22023) are PostgreSQL's.
+// NB: options are checked in the order written, as PostgreSQL's
+// parseRelOptionsInternal does, so the first bad one is the one reported.
+func parseIndexOptions(specs []optionSpec, with []tree.Option) (map[string]int, error) {
 	vals := map[string]int{}
 	for _, o := range with {
 		name := strings.ToLower(o.Name)
@@ -190,15 +215,32 @@ func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOptio
 		if spec == nil {
 			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "unrecognized parameter %q", o.Name)
 		}
-		v, err := strconv.Atoi(strings.TrimSpace(o.Value))
+		if _, dup := vals[name]; dup {
+			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "parameter %q specified more than once", name)
+		}
+		value := o.Value
+		if value == "" {
+			// NB: PostgreSQL reads a bare "WITH (m)" as m = true.
+			value = "true"
+		}
+		v, err := strconv.Atoi(strings.TrimSpace(value))
 		if err != nil {
-			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", name, o.Value)
+			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for integer option %q: %s", name, value)
 		}
 		if v < spec.min || v > spec.max {
 			return nil, pgerr.Newf(pgerr.InvalidParameterValue, "value %d out of bounds for option %q", v, name).
 				WithDetail(fmt.Sprintf("Valid values are between \"%d\" and \"%d\".", spec.min, spec.max))
 		}
 		vals[name] = v
+	}
+	return vals, nil
+}
+
+func vectorIndexOptions(method string, with []tree.Option) ([]storage.IndexOption, error) {
+	specs := indexOptionSpecs[method]
+	vals, err := parseIndexOptions(specs, with)
+	if err != nil {
+		return nil, err
 	}
 	if method == "hnsw" {
 		m, ef := 16, 64
@@ -242,7 +284,42 @@ func (s *Session) buildBtree(ctx context.Context, t *executor.Table, ix *storage
 	})
 }
 
+// preventInTxnBlock is PostgreSQL's PreventInTransactionBlock: what (a
+// statement that commits its own work, like CREATE INDEX CONCURRENTLY)
+// fails with 25001 inside BEGIN ... COMMIT.
+func (s *Session) preventInTxnBlock(what string) error {
+	if s.explicit {
+		return pgerr.Newf(pgerr.ActiveSQLTransaction, "%s cannot run inside a transaction block", what)
+	}
+	return nil
+}
+
+// notIndexError is PostgreSQL's error for DROP INDEX / REINDEX INDEX on a
+// relation that exists but is not an index; nil when name is not one.
+func notIndexError(cat *catalogView, name tree.TableName, drop bool) error {
+	kind := cat.relationKind(name.Schema, name.Name)
+	if kind == "" || kind == "index" {
+		return nil
+	}
+	e := pgerr.Newf(pgerr.WrongObjectType, "%q is not an index", name.Name)
+	if drop {
+		e = e.WithHint(fmt.Sprintf("Use DROP %s to remove a %s.", strings.ToUpper(kind), kind))
+	}
+	return e
+}
+
 func (s *Session) dropIndex(st *tree.DropIndex) (*Result, error) {
+	if st.Concurrently {
+		if err := s.preventInTxnBlock("DROP INDEX CONCURRENTLY"); err != nil {
+			return nil, err
+		}
+		if len(st.Names) > 1 {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP INDEX CONCURRENTLY does not support dropping multiple objects")
+		}
+		if st.Cascade {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "DROP INDEX CONCURRENTLY does not support CASCADE")
+		}
+	}
 	cat, err := s.catalog()
 	if err != nil {
 		return nil, err
@@ -250,6 +327,9 @@ func (s *Session) dropIndex(st *tree.DropIndex) (*Result, error) {
 	for _, n := range st.Names {
 		td, ix := cat.indexByName(n.Name)
 		if ix == nil {
+			if err := notIndexError(cat, n, true); err != nil {
+				return nil, err
+			}
 			if st.IfExists {
 				s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q does not exist, skipping", n.Name))
 				continue
@@ -286,53 +366,115 @@ func (s *Session) dropIndex(st *tree.DropIndex) (*Result, error) {
 }
 
 func (s *Session) reindex(ctx context.Context, st *tree.Reindex) (*Result, error) {
+	if st.Kind == "SYSTEM" && st.Concurrently {
+		return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot reindex system catalogs concurrently")
+	}
+	if st.Kind != "INDEX" && st.Kind != "TABLE" {
+		if err := s.preventInTxnBlock("REINDEX " + st.Kind); err != nil {
+			return nil, err
+		}
+	} else if st.Concurrently {
+		if err := s.preventInTxnBlock("REINDEX CONCURRENTLY"); err != nil {
+			return nil, err
+		}
+	}
 	cat, err := s.catalog()
 	if err != nil {
 		return nil, err
 	}
-	var targets []*storage.IndexDesc
-	var td *storage.TableDesc
-	if strings.EqualFold(st.Kind, "TABLE") {
+	tables, err := reindexTargets(cat, s.dbName, st)
+	if err != nil {
+		return nil, err
+	}
+	for _, tt := range tables {
+		t, err := s.e.table(tt.table)
+		if err != nil {
+			return nil, err
+		}
+		for _, ix := range tt.indexes {
+			if err := s.rebuildIndex(ctx, t, ix); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return tagResult(s, "REINDEX"), nil
+}
+
+// reindexTarget is a table and the indexes of it a REINDEX rebuilds.
+type reindexTarget struct {
+	table   *storage.TableDesc
+	indexes []*storage.IndexDesc
+}
+
+// reindexTargets resolves what a REINDEX names, with PostgreSQL's errors:
+// 42P01 for a missing relation, 42809 for a relation of the wrong kind,
+// 3F000 for a missing schema, 0A000 for another database.
+func reindexTargets(cat *catalogView, dbName string, st *tree.Reindex) ([]reindexTarget, error) {
+	all := func(td *storage.TableDesc) reindexTarget {
+		r := reindexTarget{table: td}
+		for i := range td.Indexes {
+			r.indexes = append(r.indexes, &td.Indexes[i])
+		}
+		return r
+	}
+	switch st.Kind {
+	case "INDEX":
+		td, ix := cat.indexByName(st.Name.Name)
+		if ix == nil || (st.Name.Schema != "" && st.Name.Schema != "public") {
+			if err := notIndexError(cat, st.Name, false); err != nil {
+				return nil, err
+			}
+			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Name.Name)
+		}
+		return []reindexTarget{{table: td, indexes: []*storage.IndexDesc{ix}}}, nil
+	case "TABLE":
 		t, err := cat.table(st.Name.Schema, st.Name.Name)
 		if err != nil {
 			return nil, err
 		}
 		if t == nil {
+			if kind := cat.relationKind(st.Name.Schema, st.Name.Name); kind != "" {
+				return nil, pgerr.Newf(pgerr.WrongObjectType, "%q is not a table or materialized view", st.Name.Name)
+			}
 			return nil, pgerr.Newf(pgerr.UndefinedTable, "relation %q does not exist", st.Name.Name)
 		}
-		td = t.Desc
-		for i := range td.Indexes {
-			targets = append(targets, &td.Indexes[i])
+		return []reindexTarget{all(t.Desc)}, nil
+	case "SCHEMA":
+		switch st.Name.Name {
+		case "public":
+		case "pg_catalog", "information_schema", "pg_toast":
+			// NB: the system catalogs are views over the catalog, with no
+			// index to rebuild.
+			return nil, nil
+		default:
+			return nil, pgerr.Newf(pgerr.InvalidSchemaName, "schema %q does not exist", st.Name.Name)
 		}
-	} else {
-		var ix *storage.IndexDesc
-		td, ix = cat.indexByName(st.Name.Name)
-		if ix == nil {
-			return nil, pgerr.Newf(pgerr.UndefinedObject, "index %q does not exist", st.Name.Name)
+	default: // DATABASE, SYSTEM
+		if st.Name.Name != dbName {
+			return nil, pgerr.New(pgerr.FeatureNotSupported, "can only reindex the currently open database")
 		}
-		targets = append(targets, ix)
-	}
-	t, err := s.e.table(td)
-	if err != nil {
-		return nil, err
-	}
-	for _, ix := range targets {
-		if executor.IsVectorIndex(ix) {
-			if err := s.buildVectorIndex(ctx, t, ix, true); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if !executor.IsBtree(ix) {
-			continue
-		}
-		p := storage.IndexPrefix(td.ID, ix.ID)
-		if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
-			return nil, err
-		}
-		if err := s.buildBtree(ctx, t, ix); err != nil {
-			return nil, err
+		if st.Kind == "SYSTEM" {
+			return nil, nil
 		}
 	}
-	return tagResult(s, "REINDEX"), nil
+	var out []reindexTarget
+	for _, td := range cat.cat.Tables(cat.db.ID) {
+		out = append(out, all(td))
+	}
+	return out, nil
+}
+
+// rebuildIndex rebuilds one index of t from its rows.
+func (s *Session) rebuildIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc) error {
+	if executor.IsVectorIndex(ix) {
+		return s.buildVectorIndex(ctx, t, ix, true)
+	}
+	if !executor.IsBtree(ix) {
+		return nil
+	}
+	p := storage.IndexPrefix(t.Desc.ID, ix.ID)
+	if err := s.txn.DeleteRange(p, storage.PrefixEnd(p)); err != nil {
+		return err
+	}
+	return s.buildBtree(ctx, t, ix)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -76,7 +77,10 @@ func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *s
 	if err := executor.CheckIndexable(t); err != nil {
 		return err
 	}
-	b := &indexBuild{database: s.dbName, table: t.Desc.Name, tableOID: t.Desc.ID, index: ix.Name, indexOID: ix.OID, started: time.Now()}
+	// NB: "initializing" is PostgreSQL's first phase, shown until the
+	// build reports its own.
+	b := &indexBuild{database: s.dbName, table: t.Desc.Name, tableOID: t.Desc.ID, index: ix.Name, indexOID: ix.OID,
+		phase: "initializing", started: time.Now()}
 	done := s.e.builds.start(b)
 	defer done()
 	lastPhase := ""
@@ -93,10 +97,34 @@ func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *s
 	if err != nil {
 		return err
 	}
+	if announce {
+		s.warnLittleData(ix, li.Index.Stats().Vectors)
+	}
 	if lastPhase != "" && announce {
 		s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done (%d vectors in %s)", ix.Name, lastPhase,
 			li.Index.Stats().Vectors, time.Since(b.started).Round(time.Millisecond)))
 	}
 	s.changes.AddLocal(li)
 	return nil
+}
+
+// warnLittleData sends pgvector's NOTICE for an IVF index trained on fewer
+// vectors than it has lists: most lists then have no real centre, and
+// queries probing them find little (pgvector's ivfbuild.c says the same,
+// with the same detail and hint).
+func (s *Session) warnLittleData(ix *storage.IndexDesc, vectors int) {
+	if ix.Method != "ivfflat" && ix.Method != "ivf_pq" {
+		return
+	}
+	lists := 100 // NB: the default in indexOptionSpecs for both methods.
+	for _, o := range ix.Options {
+		if o.Name == "lists" {
+			lists, _ = strconv.Atoi(o.Value)
+		}
+	}
+	if vectors < lists {
+		s.notices = append(s.notices, pgerr.Notice(pgerr.SuccessfulCompletion, "ivfflat index created with little data").
+			WithDetail("This will cause low recall.").
+			WithHint("Drop the index until the table has more data."))
+	}
 }

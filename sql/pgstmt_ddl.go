@@ -327,13 +327,13 @@ func (p *pgParser) drop() (tree.Statement, error) {
 	case p.accept("sequence"):
 		return p.dropSequence(pos)
 	case p.accept("index"):
-		p.accept("concurrently")
-		di := &tree.DropIndex{Pos: pos, IfExists: p.accept("if", "exists")}
+		di := &tree.DropIndex{Pos: pos, Concurrently: p.accept("concurrently")}
+		di.IfExists = p.accept("if", "exists")
 		var err error
 		if di.Names, err = p.qualifiedList(); err != nil {
 			return nil, err
 		}
-		p.dropBehavior()
+		di.Cascade = p.dropBehavior()
 		return di, p.end()
 	case p.accept("extension"):
 		de := &tree.DropExtension{Pos: pos, IfExists: p.accept("if", "exists")}

@@ -105,7 +105,8 @@ func (p *pgParser) comment() (tree.Statement, error) {
 	return c, p.end()
 }
 
-// reindex parses REINDEX [(VERBOSE)] INDEX|TABLE [CONCURRENTLY] name.
+// reindex parses REINDEX [(VERBOSE)] INDEX|TABLE|SCHEMA|DATABASE|SYSTEM
+// [CONCURRENTLY] name.
 func (p *pgParser) reindex() (tree.Statement, error) {
 	r := &tree.Reindex{Pos: p.cur().pos}
 	p.i++
@@ -119,13 +120,16 @@ func (p *pgParser) reindex() (tree.Statement, error) {
 		r.Kind = "INDEX"
 	case p.accept("table"):
 		r.Kind = "TABLE"
+	case p.accept("schema"):
+		r.Kind = "SCHEMA"
+	case p.accept("database"):
+		r.Kind = "DATABASE"
+	case p.accept("system"):
+		r.Kind = "SYSTEM"
 	default:
-		if p.cur().kind == tokIdent {
-			return nil, p.unsupported("REINDEX " + p.cur().val)
-		}
 		return nil, p.errHere()
 	}
-	p.accept("concurrently")
+	r.Concurrently = p.accept("concurrently")
 	var err error
 	if r.Name, err = p.qualified(); err != nil {
 		return nil, err

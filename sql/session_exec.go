@@ -25,6 +25,11 @@ type Prepared struct {
 	plan   planner.Node // queries and DML; nil for utility statements
 	catGen uint64
 	dirty  bool // bound against an uncommitted catalog
+	// systemViews is set when the plan holds rows of system relations:
+	// NB: they are computed at bind time and some change without a
+	// catalog change (pg_settings after SET, the index build progress,
+	// sequence values), so every execution binds again.
+	systemViews bool
 }
 
 func errAborted() error {
@@ -102,6 +107,7 @@ func (s *Session) bind(p Parsed, pts []types.T) (*Prepared, error) {
 			return nil, s.positioned(err, p)
 		}
 		prep.ParamTypes = b.finishParams()
+		prep.systemViews = b.readsSystemViews
 		prep.plan = s.e.optimizer().Optimize(node)
 		prep.Columns = visibleColumns(prep.plan.Columns())
 	case *tree.Execute:
@@ -181,7 +187,7 @@ func (s *Session) execute(ctx context.Context, p *Prepared, params []types.Datum
 		return nil, err
 	}
 	if p.plan != nil {
-		if p.catGen != s.e.catGen.Load() || p.dirty || s.catDirty {
+		if p.catGen != s.e.catGen.Load() || p.dirty || s.catDirty || p.systemViews {
 			fresh, err := s.bind(p.Parsed, p.ParamTypes)
 			if err != nil {
 				return nil, err

@@ -46,9 +46,10 @@ type Session struct {
 }
 
 type savepoint struct {
-	name   string
-	handle int
-	vmark  executor.VectorMark
+	name     string
+	handle   int
+	vmark    executor.VectorMark
+	settings settingsMark
 }
 
 // ParameterStatus returns the parameters reported at startup.

@@ -58,7 +58,8 @@ func (s *Session) execTxnControl(stmt tree.Statement) (r *Result, handled bool, 
 		if s.failed {
 			return nil, true, errAborted()
 		}
-		s.savepoints = append(s.savepoints, savepoint{name: st.Name, handle: s.txn.Savepoint(), vmark: s.changes.Mark()})
+		s.savepoints = append(s.savepoints, savepoint{name: st.Name, handle: s.txn.Savepoint(), vmark: s.changes.Mark(),
+			settings: s.settings.mark()})
 		return tagResult(s, "SAVEPOINT"), true, nil
 	case *tree.Release:
 		if !s.explicit {
@@ -98,6 +99,7 @@ func (s *Session) rollbackTo(name string) (*Result, bool, error) {
 		return nil, true, err
 	}
 	s.changes.RollbackTo(s.savepoints[i].vmark)
+	s.settings.rollbackTo(s.savepoints[i].settings)
 	s.savepoints = s.savepoints[:i+1]
 	s.failed = false
 	// NB: a rolled-back DDL leaves catDirty set, which only means the

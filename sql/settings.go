@@ -1,6 +1,10 @@
 package sql
 
 import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,7 +75,7 @@ var settingsTable = []setting{
 	{name: "hnsw.ef_search", def: "40", check: checkIntRange(1, 1000)},
 	{name: "hnsw.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order", "strict_order")},
 	{name: "hnsw.max_scan_tuples", def: "20000", check: checkIntRange(1, 2147483647)},
-	{name: "hnsw.scan_mem_multiplier", def: "1", check: checkIntRange(1, 1000)},
+	{name: "hnsw.scan_mem_multiplier", def: "1", check: checkRealRange(1, 1000)},
 	{name: "ivfflat.probes", def: "1", check: checkIntRange(1, 32768)},
 	{name: "ivfflat.iterative_scan", def: "off", check: checkEnum("off", "relaxed_order")},
 	{name: "ivfflat.max_probes", def: "32768", check: checkIntRange(1, 32768)},
@@ -129,16 +133,15 @@ func (s *settings) set(name, value string, local bool) error {
 	if !known && !strings.Contains(k, ".") {
 		return pgerr.Newf(pgerr.UndefinedObject, "unrecognized configuration parameter %q", name)
 	}
+	if !known {
+		if err := checkReservedPrefix(name); err != nil {
+			return err
+		}
+	}
 	if known && st.check != nil {
 		v, err := st.check(value)
 		if err != nil {
-			if err == errNeedsBool {
-				return pgerr.Newf(pgerr.InvalidParameterValue, "parameter %q requires a Boolean value", st.name)
-			}
-			if pe := pgerr.From(err); pe.Code == pgerr.CantChange {
-				return pgerr.Newf(pgerr.CantChange, "parameter %q cannot be changed", name)
-			}
-			return pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for parameter %q: %q", name, value).WithDetail(pgerr.From(err).Message)
+			return settingError(st.name, value, err)
 		}
 		value = v
 	}
@@ -166,6 +169,9 @@ func (s *settings) reset(name string) error {
 	}
 	st, ok := lookupSetting(name)
 	if !ok {
+		if err := checkReservedPrefix(name); err != nil {
+			return err
+		}
 		if strings.Contains(name, ".") {
 			s.remember(strings.ToLower(name))
 			delete(s.vals, strings.ToLower(name))
@@ -225,6 +231,31 @@ func (s *settings) endTxn(commit bool) {
 	s.saved = nil
 }
 
+// settingsMark is the session and SET LOCAL values at a SAVEPOINT.
+type settingsMark struct{ vals, local map[string]string }
+
+// mark records the values for a later rollbackTo.
+func (s *settings) mark() settingsMark {
+	return settingsMark{vals: maps.Clone(s.vals), local: maps.Clone(s.local)}
+}
+
+// rollbackTo restores the values at m (ROLLBACK TO SAVEPOINT undoes SET
+// and SET LOCAL as PostgreSQL does). m stays valid for another rollback.
+func (s *settings) rollbackTo(m settingsMark) {
+	before := map[string]string{}
+	for _, st := range settingsTable {
+		if st.reportable {
+			before[st.name], _ = s.get(st.name)
+		}
+	}
+	s.vals, s.local = maps.Clone(m.vals), maps.Clone(m.local)
+	for name, v := range before {
+		if now, _ := s.get(name); now != v {
+			s.changed[name] = true
+		}
+	}
+}
+
 // takeChanged returns the reportable parameters changed since last call.
 func (s *settings) takeChanged() []ParamStatus {
 	var out []ParamStatus
@@ -274,6 +305,11 @@ func checkBool(v string) (string, error) {
 // errNeedsBool is checkBool's failure; set words it as PostgreSQL does.
 var errNeedsBool = pgerr.New(pgerr.InvalidParameterValue, "requires a Boolean value")
 
+// errTimeUnits is a time parameter's value with no number or an unknown
+// unit; PostgreSQL lists the units in the hint.
+var errTimeUnits = pgerr.New(pgerr.InvalidParameterValue, "").
+	WithHint(`Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`)
+
 // msUnits are PostgreSQL's time units for millisecond parameters, largest
 // first (the order SHOW picks the unit in).
 var msUnits = []struct {
@@ -293,7 +329,7 @@ func checkMilliseconds(v string) (string, error) {
 	}
 	n, err := strconv.ParseInt(t[:i], 10, 64)
 	if err != nil {
-		return "", pgerr.New(pgerr.InvalidParameterValue, `Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`)
+		return "", errNotNumber
 	}
 	ms := n
 	if unit := strings.TrimSpace(t[i:]); unit != "" {
@@ -307,11 +343,11 @@ func checkMilliseconds(v string) (string, error) {
 			ms, found = n/1000, true
 		}
 		if !found {
-			return "", pgerr.New(pgerr.InvalidParameterValue, `Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".`)
+			return "", errTimeUnits
 		}
 	}
 	if ms < 0 || ms > 2147483647 {
-		return "", pgerr.Newf(pgerr.InvalidParameterValue, "%d ms is outside the valid range for parameter (0 .. 2147483647)", ms)
+		return "", &rangeError{strconv.FormatInt(ms, 10) + " ms", "0", "2147483647"}
 	}
 	if ms == 0 {
 		return "0", nil
@@ -324,16 +360,103 @@ func checkMilliseconds(v string) (string, error) {
 	return strconv.FormatInt(ms, 10) + "ms", nil
 }
 
+// rangeError is a numeric value outside its parameter's range; set words
+// it as PostgreSQL's parse_and_validate_value does, naming the parameter.
+type rangeError struct{ value, lo, hi string }
+
+func (e *rangeError) Error() string {
+	return fmt.Sprintf("%s is outside the valid range (%s .. %s)", e.value, e.lo, e.hi)
+}
+
+// errNotNumber is a numeric parameter's value that does not parse.
+var errNotNumber = pgerr.New(pgerr.InvalidParameterValue, "not a number")
+
+// settingError turns a check function's failure into PostgreSQL's error
+// for SET name = value (all 22023 but read-only parameters' 55P02).
+func settingError(name, value string, err error) error {
+	var re *rangeError
+	if errors.As(err, &re) {
+		return pgerr.Newf(pgerr.InvalidParameterValue, "%s is outside the valid range for parameter %q (%s .. %s)", re.value, name, re.lo, re.hi)
+	}
+	pe := pgerr.From(err)
+	switch {
+	case err == errNeedsBool:
+		return pgerr.Newf(pgerr.InvalidParameterValue, "parameter %q requires a Boolean value", name)
+	case pe.Code == pgerr.CantChange:
+		return pgerr.Newf(pgerr.CantChange, "parameter %q cannot be changed", name)
+	}
+	out := pgerr.Newf(pgerr.InvalidParameterValue, "invalid value for parameter %q: %q", name, value)
+	if pe.Hint != "" {
+		out = out.WithHint(pe.Hint)
+	}
+	if err != errNotNumber && pe.Message != "" && pe.Hint == "" {
+		out = out.WithDetail(pe.Message)
+	}
+	return out
+}
+
+// parseIntSetting reads an integer parameter value as PostgreSQL's
+// parse_int does: strtol with base 0 (decimal, 0x hex, leading-0 octal),
+// else a decimal fraction or exponent rounded half to even; the result
+// must fit int32.
+func parseIntSetting(v string) (int64, error) {
+	t := strings.TrimSpace(v)
+	body := strings.TrimLeft(t, "+-")
+	// NB: Go's base-0 syntax also takes 0b, 0o and digit underscores,
+	// which strtol does not.
+	if strings.Contains(t, "_") || len(body) > 1 && body[0] == '0' && strings.ContainsAny(body[1:2], "oObB") {
+		return 0, errNotNumber
+	}
+	exceeds := pgerr.New(pgerr.InvalidParameterValue, "").WithHint("Value exceeds integer range.")
+	n, err := strconv.ParseInt(t, 0, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, exceeds
+	}
+	if err != nil {
+		f, ferr := strconv.ParseFloat(t, 64)
+		if ferr != nil && !errors.Is(ferr, strconv.ErrRange) || math.IsNaN(f) {
+			return 0, errNotNumber
+		}
+		if f = math.RoundToEven(f); f > math.MaxInt32 || f < math.MinInt32 {
+			return 0, exceeds
+		}
+		n = int64(f)
+	}
+	if n > math.MaxInt32 || n < math.MinInt32 {
+		return 0, exceeds
+	}
+	return n, nil
+}
+
 func checkIntRange(lo, hi int) func(string) (string, error) {
 	return func(v string) (string, error) {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
+		n, err := parseIntSetting(v)
 		if err != nil {
-			return "", pgerr.New(pgerr.InvalidParameterValue, "requires an integer value")
+			return "", err
 		}
-		if n < lo || n > hi {
-			return "", pgerr.Newf(pgerr.InvalidParameterValue, "%d is outside the valid range for parameter (%d .. %d)", n, lo, hi)
+		if n < int64(lo) || n > int64(hi) {
+			return "", &rangeError{strconv.FormatInt(n, 10), strconv.Itoa(lo), strconv.Itoa(hi)}
 		}
-		return strconv.Itoa(n), nil
+		return strconv.FormatInt(n, 10), nil
+	}
+}
+
+// formatReal prints a real parameter as PostgreSQL's SHOW and messages do
+// (C's "%g": six significant digits, trailing zeros dropped).
+func formatReal(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
+
+// checkRealRange validates a floating-point parameter such as
+// hnsw.scan_mem_multiplier.
+func checkRealRange(lo, hi float64) func(string) (string, error) {
+	return func(v string) (string, error) {
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(f) {
+			return "", errNotNumber
+		}
+		if f < lo || f > hi {
+			return "", &rangeError{formatReal(f), formatReal(lo), formatReal(hi)}
+		}
+		return formatReal(f), nil
 	}
 }
 
@@ -345,8 +468,30 @@ func checkEnum(vals ...string) func(string) (string, error) {
 				return x, nil
 			}
 		}
-		return "", pgerr.Newf(pgerr.InvalidParameterValue, "Available values: %s.", strings.Join(vals, ", "))
+		return "", pgerr.New(pgerr.InvalidParameterValue, "").WithHint(fmt.Sprintf("Available values: %s.", strings.Join(vals, ", ")))
 	}
+}
+
+// reservedPrefixes are the parameter prefixes owned by an index type:
+// pgvector reserves "hnsw" and "ivfflat" (MarkGUCPrefixReserved), and
+// vecgres's own types do the same, so a typo such as hnsw.ef_serach is an
+// error instead of a silently ignored placeholder.
+var reservedPrefixes = []string{"hnsw", "ivfflat", "ivf_pq", "annoy"}
+
+// checkReservedPrefix rejects an unknown parameter under a reserved
+// prefix with PostgreSQL's 42602.
+func checkReservedPrefix(name string) error {
+	prefix, _, dotted := strings.Cut(strings.ToLower(name), ".")
+	if !dotted {
+		return nil
+	}
+	for _, p := range reservedPrefixes {
+		if prefix == p {
+			return pgerr.Newf(pgerr.InvalidName, "invalid configuration parameter name %q", name).
+				WithDetail(fmt.Sprintf("%q is a reserved prefix.", p))
+		}
+	}
+	return nil
 }
 
 func checkClientEncoding(v string) (string, error) {

@@ -262,16 +262,20 @@ type Option struct {
 
 // DropIndex is DROP INDEX [CONCURRENTLY] [IF EXISTS] a, b.
 type DropIndex struct {
-	Pos      int
-	Names    []TableName
-	IfExists bool
+	Pos          int
+	Names        []TableName
+	IfExists     bool
+	Concurrently bool
+	Cascade      bool
 }
 
-// Reindex is REINDEX INDEX|TABLE name.
+// Reindex is REINDEX [(options)] INDEX|TABLE|SCHEMA|DATABASE|SYSTEM
+// [CONCURRENTLY] name.
 type Reindex struct {
-	Pos  int
-	Kind string // "INDEX" or "TABLE"
-	Name TableName
+	Pos          int
+	Kind         string // "INDEX", "TABLE", "SCHEMA", "DATABASE" or "SYSTEM"
+	Name         TableName
+	Concurrently bool
 }
 
 // CreateExtension is CREATE EXTENSION [IF NOT EXISTS] name.
