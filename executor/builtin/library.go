@@ -135,6 +135,7 @@ func NewLibrary() *Library {
 	l.addText()
 	l.addRegex()
 	l.addVector()
+	l.addBit()
 	l.addMath()
 	l.addMisc()
 	l.addJSONBuild()

@@ -60,6 +60,7 @@ const (
 	catString   category = 'S'
 	catTimespan category = 'T'
 	catUser     category = 'U'
+	catBitStr   category = 'V'
 	catUnknown  category = 'X'
 	catInternal category = 'Z'
 )
@@ -93,6 +94,10 @@ func categoryOf(t types.T) (category, bool) {
 		return catPseudo, false
 	case types.Char:
 		return catInternal, false
+	case types.Bit:
+		return catBitStr, false
+	case types.VarBit:
+		return catBitStr, true
 	}
 	return catUser, false
 }

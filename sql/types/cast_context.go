@@ -135,6 +135,9 @@ func builtinCastContext(from, to T) CastContext {
 	case f == Int2Vector && t == Array && to.Elem != nil && to.Elem.Family == Int2,
 		f == OidVector && t == Array && to.Elem != nil && to.Elem.Family == Oid:
 		return CastImplicit
+	// bit and bit varying are binary-compatible (pg_cast: implicit both ways)
+	case f == Bit && t == VarBit, f == VarBit && t == Bit:
+		return CastImplicit
 	// pgvector
 	case f == Vector && t == Array && to.Elem != nil && to.Elem.Family == Float4:
 		return CastImplicit
