@@ -772,6 +772,8 @@ func typeName(t types.T) string {
 		return "timestamp without time zone"
 	case types.Char:
 		return `"char"`
+	case types.VarBit:
+		return "bit varying"
 	case types.Array:
 		if t.Elem != nil {
 			return typeName(*t.Elem) + "[]"
