@@ -136,6 +136,7 @@ func NewLibrary() *Library {
 	l.addRegex()
 	l.addVector()
 	l.addBit()
+	l.addBitOps()
 	l.addMath()
 	l.addMisc()
 	l.addJSONBuild()

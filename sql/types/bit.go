@@ -220,3 +220,44 @@ func BinaryQuantize(v []float32) Datum {
 	}
 	return NewBit(len(v), out)
 }
+
+// bitFromInt is bitfromint4 / bitfromint8: the low min(n, width) bits of
+// i, sign-extended on the left when bit(n) is wider than the integer.
+// bit without a modifier is bit(1).
+func bitFromInt(i int64, width int, to T) Datum {
+	n := int(to.Typmod)
+	if n <= 0 {
+		n = 1
+	}
+	out := make([]byte, (n+7)/8)
+	for p := 0; p < n; p++ {
+		k := n - 1 - p // weight of the bit at position p
+		if k >= width {
+			k = width - 1 // sign fill
+		}
+		if i>>k&1 != 0 {
+			out[p>>3] |= 0x80 >> (p & 7)
+		}
+	}
+	return NewBit(n, out)
+}
+
+// bitToInt is bittoint4 / bittoint8: the bits read as an unsigned binary
+// number of width bits, so a full-width string can be negative; a longer
+// string is out of range (22003).
+func bitToInt(d Datum, width int) (Datum, error) {
+	if d.BitLen() > width {
+		return Null, intRangeError(map[int]Family{32: Int4, 64: Int8}[width])
+	}
+	var u uint64
+	for p := 0; p < d.BitLen(); p++ {
+		u <<= 1
+		if d.BitAt(p) {
+			u |= 1
+		}
+	}
+	if width == 32 {
+		return NewInt(int64(int32(uint32(u)))), nil
+	}
+	return NewInt(int64(u)), nil
+}

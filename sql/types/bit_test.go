@@ -237,3 +237,37 @@ func TestBinaryQuantize(t *testing.T) {
 
 // sameBits reports whether two bit datums are identical.
 func sameBits(a, b Datum) bool { return a.K == b.K && a.I == b.I && a.S == b.S }
+
+// TestBitIntCasts checks bitfromint4/8 (low bits, sign fill) and
+// bittoint4/8 (unsigned reading, full width may be negative).
+func TestBitIntCasts(t *testing.T) {
+	for _, c := range []struct {
+		i    int64
+		from T
+		to   T
+		want string
+	}{
+		{5, Int4Type, BitOf(8), "00000101"},
+		{300, Int4Type, BitOf(4), "1100"},
+		{5, Int4Type, BitType, "1"},
+		{-1, Int4Type, BitOf(36), "111111111111111111111111111111111111"},
+		{-5, Int8Type, BitOf(66), "111111111111111111111111111111111111111111111111111111111111111011"},
+		{1 << 40, Int8Type, BitOf(42), "010000000000000000000000000000000000000000"},
+	} {
+		d, err := Cast(NewInt(c.i), c.from, c.to, true)
+		if err != nil || FormatText(c.to, d, FormatOptions{}) != c.want {
+			t.Errorf("%d::%s::%s = %q, %v; want %s", c.i, c.from, c.to, FormatText(c.to, d, FormatOptions{}), err, c.want)
+			continue
+		}
+		checkBitInvariant(t, c.want, d)
+	}
+	if d, err := Cast(mustBit(t, "11111111111111111111111111111111"), BitType, Int4Type, true); err != nil || d.I != -1 {
+		t.Errorf("32 ones::int4 = %v, %v", d, err)
+	}
+	if _, err := Cast(mustBit(t, "111111111111111111111111111111111"), BitType, Int4Type, true); errString(err) != "22003: integer out of range" {
+		t.Errorf("33 bits::int4: %v", err)
+	}
+	if CastContextOf(Int4Type, BitType) != CastExplicit || CastContextOf(Int2Type, BitType) != CastNone || CastContextOf(VarBitType, Int4Type) != CastNone {
+		t.Error("pg_cast has only explicit int4/int8 <-> bit casts")
+	}
+}

@@ -120,6 +120,10 @@ func CastWithOptions(d Datum, from, to T, explicit bool, opts FormatOptions) (Da
 		return arrayToVector(d, from, to)
 	case (f == Bit || f == VarBit) && (t == Bit || t == VarBit):
 		return applyBitTypmod(d, to, explicit)
+	case (f == Int4 || f == Int8) && t == Bit:
+		return bitFromInt(d.I, intWidth(f)*8, to), nil
+	case f == Bit && (t == Int4 || t == Int8):
+		return bitToInt(d, intWidth(t)*8)
 	case f == Array && t == Array:
 		return castArray(d, from, to, explicit, opts)
 	}

@@ -138,6 +138,8 @@ func builtinCastContext(from, to T) CastContext {
 	// bit and bit varying are binary-compatible (pg_cast: implicit both ways)
 	case f == Bit && t == VarBit, f == VarBit && t == Bit:
 		return CastImplicit
+	case (f == Int4 || f == Int8) && t == Bit, f == Bit && (t == Int4 || t == Int8):
+		return CastExplicit
 	// pgvector
 	case f == Vector && t == Array && to.Elem != nil && to.Elem.Family == Float4:
 		return CastImplicit
