@@ -74,25 +74,11 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if err != nil {
 		return err
 	}
-	count, unlimited, err := evalBound(ctx, a.Count, "LIMIT")
-	if err != nil {
+	k, err := a.limit(ctx)
+	if err != nil || k == 0 {
 		return err
 	}
-	offset, _, err := evalBound(ctx, a.Offset, "OFFSET")
-	if err != nil {
-		return err
-	}
-	k := int(count + offset)
-	if unlimited || k > 1<<20 {
-		k = 1 << 20
-	}
-	if k == 0 {
-		return nil
-	}
-	a.mirror, a.vecs = nil, ctx.Vectors
-	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
-		a.mirror = ctx.Vectors.mirrorOf(a.Table)
-	}
+	a.attachMirror(ctx)
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
@@ -105,16 +91,7 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if len(qv.Vec) != dims {
 		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
 	}
-	var li *LiveIndex
-	if ctx.Vectors != nil && a.IndexOID != 0 && !ctx.Changes.Pending(a.Table.Desc.ID) {
-		// NB: the transaction's own uncommitted vectors are not in the
-		// index yet; the exact strategies see them.
-		li = ctx.Vectors.Get(a.IndexOID)
-	}
-	sel := -1.0
-	if a.Filter != nil {
-		sel = a.Stats.Selectivity(ctx, a.Filter)
-	}
+	li, sel := a.liveIndex(ctx), a.selectivity(ctx)
 	switch a.choose(ctx, li, sel, k) {
 	case AnnExact:
 		return a.exact(ctx, qv.Vec, k)
@@ -122,6 +99,78 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 		return a.btreeExact(ctx, qv.Vec, k)
 	}
 	return a.indexSearch(ctx, li, qv.Vec, k, sel)
+}
+
+// Plan returns the strategy Open would run now, with ctx's parameters,
+// settings, statistics and transaction, without evaluating the query
+// vector or searching: what EXPLAIN prints as the filtered-search
+// strategy. A scan that comes back short at run time may still fall back
+// to exact (EXPLAIN ANALYZE shows what ran).
+func (a *AnnScan) Plan(ctx *Ctx) (AnnStrategy, error) {
+	k, err := a.limit(ctx)
+	if err != nil {
+		return "", err
+	}
+	a.attachMirror(ctx)
+	li, sel := a.liveIndex(ctx), a.selectivity(ctx)
+	s := a.choose(ctx, li, sel, max(k, 1))
+	switch {
+	case s != AnnFilterAware:
+		return s, nil
+	case a.Filter == nil:
+		return AnnPlain, nil
+	}
+	if _, ok := li.Index.(*hnsw.Index); ok && a.useIterative(ctx, li, sel) {
+		return AnnIterative, nil
+	}
+	return s, nil
+}
+
+// limit is the number of rows the scan must produce: LIMIT plus OFFSET,
+// capped at 2^20 (also when unlimited).
+func (a *AnnScan) limit(ctx *Ctx) (int, error) {
+	count, unlimited, err := evalBound(ctx, a.Count, "LIMIT")
+	if err != nil {
+		return 0, err
+	}
+	offset, _, err := evalBound(ctx, a.Offset, "OFFSET")
+	if err != nil {
+		return 0, err
+	}
+	k := int(count + offset)
+	if unlimited || k > 1<<20 {
+		k = 1 << 20
+	}
+	return k, nil
+}
+
+// attachMirror points the scan at its table's row mirror, when the
+// mirror can serve it (no pending changes of this transaction).
+func (a *AnnScan) attachMirror(ctx *Ctx) {
+	a.mirror, a.vecs = nil, ctx.Vectors
+	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
+		a.mirror = ctx.Vectors.mirrorOf(a.Table)
+	}
+}
+
+// liveIndex is the scan's index, or nil when it cannot serve this
+// transaction.
+func (a *AnnScan) liveIndex(ctx *Ctx) *LiveIndex {
+	if ctx.Vectors == nil || a.IndexOID == 0 || ctx.Changes.Pending(a.Table.Desc.ID) {
+		// NB: the transaction's own uncommitted vectors are not in the
+		// index yet; the exact strategies see them.
+		return nil
+	}
+	return ctx.Vectors.Get(a.IndexOID)
+}
+
+// selectivity is the filter's estimated pass rate, -1 when there is no
+// filter or no estimate.
+func (a *AnnScan) selectivity(ctx *Ctx) float64 {
+	if a.Filter == nil {
+		return -1
+	}
+	return a.Stats.Selectivity(ctx, a.Filter)
 }
 
 // annBtree is the strategy of answering exactly from the rows a btree
