@@ -14,6 +14,8 @@ import (
 	"github.com/vecgres/vecgres/vindex/distance"
 	"github.com/vecgres/vecgres/vindex/flat"
 	"github.com/vecgres/vecgres/vindex/hnsw"
+	"github.com/vecgres/vecgres/vindex/ivfflat"
+	"github.com/vecgres/vecgres/vindex/ivfpq"
 )
 
 // AnnStrategy names how an AnnScan met its WHERE clause.
@@ -120,7 +122,7 @@ func (a *AnnScan) Plan(ctx *Ctx) (AnnStrategy, error) {
 	case a.Filter == nil:
 		return AnnPlain, nil
 	}
-	if _, ok := li.Index.(*hnsw.Index); ok && a.useIterative(ctx, li, sel) {
+	if a.useIterative(ctx, li, sel) {
 		return AnnIterative, nil
 	}
 	return s, nil
@@ -187,10 +189,7 @@ const annBtree AnnStrategy = "exact via btree"
 //     exact cache), the filter asked only of rows entering the top k;
 //   - exact over a btree range: ~300 ns per matching row (index entry,
 //     row, filter, distance);
-//   - filtered index walk: to collect ef passing rows it expands about
-//     ef/sel nodes, ~1 µs each with a compiled filter (the node's
-//     unvisited neighbours' distances, heap pushes, filter tests) and
-//     ~1.5 µs when each test fetches the row.
+//   - filtered index search: see walkCost.
 //
 // NB: the walk's cost was once put at 150 ns a node; a 1 % filter on
 // 50,000 rows then chose the walk at 2.3-3.7 ms a query over the exact
@@ -209,14 +208,14 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 		return AnnFilterAware
 	}
 	n := float64(a.Stats.Rows)
-	ef := float64(max(setting(ctx, "hnsw.ef_search"), k))
-	exact, perNode := n*12, 1500.0
-	if a.filterCompiles(ctx) {
-		exact, perNode = n/2+sel*n*70, 1000
+	compiled := a.filterCompiles(ctx)
+	exact := n * 12
+	if compiled {
+		exact = n/2 + sel*n*70
 	}
 	costs := map[AnnStrategy]float64{
 		AnnExact:       exact,
-		AnnFilterAware: ef / max(sel, 1/n) * perNode,
+		AnnFilterAware: a.walkCost(ctx, li, sel, n, k, compiled),
 	}
 	if a.Btree != nil {
 		costs[annBtree] = max(sel*n, 1) * 300
@@ -228,6 +227,41 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 		}
 	}
 	return best
+}
+
+// walkCost estimates a filtered index search (filter-aware or iterative)
+// in nanoseconds, for choose.
+//   - hnsw: to collect ef passing rows it expands about ef/sel nodes, ~1 µs
+//     each with a compiled filter (the node's unvisited neighbours'
+//     distances, heap pushes, filter tests), ~1.5 µs when each test
+//     fetches the row.
+//   - IVF: it scans whole lists, ~35 ns a row (distance and filter test):
+//     probes/sel lists, at most all of them (ivfIterativeSearch starts
+//     there too).
+//   - other methods: as hnsw with ef = k.
+func (a *AnnScan) walkCost(ctx *Ctx, li *LiveIndex, sel, n float64, k int, compiled bool) float64 {
+	sel = max(sel, 1/n)
+	lists := 0
+	switch x := li.Index.(type) {
+	case *ivfflat.Index:
+		lists = x.Lists()
+	case *ivfpq.Index:
+		lists = x.Lists()
+	}
+	if lists > 0 {
+		perList := n / float64(lists)
+		probes := float64(max(setting(ctx, li.Method+".probes"), 1)) / sel
+		return min(probes, float64(lists)) * perList * 35
+	}
+	perNode := 1500.0
+	if compiled {
+		perNode = 1000
+	}
+	ef := float64(k)
+	if li.Method == "hnsw" {
+		ef = float64(max(setting(ctx, "hnsw.ef_search"), k))
+	}
+	return ef / sel * perNode
 }
 
 // filterCompiles reports whether the filter compiles against the row
@@ -325,20 +359,19 @@ func (a *AnnScan) searchParams(ctx *Ctx, li *LiveIndex, k int) *vindex.SearchPar
 
 func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel float64) error {
 	p := a.searchParams(ctx, li, k)
+	if a.useIterative(ctx, li, sel) {
+		switch x := li.Index.(type) {
+		case *hnsw.Index:
+			return a.iterativeSearch(ctx, x, p, q, k, sel)
+		case *ivfflat.Index:
+			return a.ivfIterativeSearch(ctx, x, p, q, k, sel)
+		}
+	}
 	if sel > 0 && sel < 1 && p.Probes > 0 {
 		// NB: an IVF scan that rejects most rows must probe more lists to
 		// find the true neighbours among the passing ones, not just any k
-		// passing rows: scale the probes by the inverse selectivity, up to
-		// the user's ivfflat.max_probes.
+		// passing rows: scale the probes by the inverse selectivity.
 		p.Probes = int(float64(p.Probes)/sel + 0.5)
-		if li.Method == "ivfflat" {
-			if mp := setting(ctx, "ivfflat.max_probes"); mp > 0 && p.Probes > mp {
-				p.Probes = mp
-			}
-		}
-	}
-	if hx, ok := li.Index.(*hnsw.Index); ok && a.useIterative(ctx, li, sel) {
-		return a.iterativeSearch(ctx, hx, p, q, k, sel)
 	}
 	var st vindex.SearchStats
 	if ctx.Analyze {
