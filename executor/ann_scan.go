@@ -52,6 +52,11 @@ type AnnScan struct {
 	// Btree, when set, bounds a btree index column the filter restricts:
 	// a selective filter is then answered from the matching rows alone.
 	Btree *BtreeBounds
+	// KeyOnly, when set, lets index results become rows holding only the
+	// primary key (the vector id), other columns NULL, without fetching
+	// the rows: nothing above reads another column. The planner sets it
+	// only for tables keyed by one integer column (VectorID).
+	KeyOnly bool
 
 	out [][]types.Datum
 	pos int
@@ -713,6 +718,21 @@ func (n *nearestK) rows() [][]types.Datum {
 // filter already fetched, others fetched now (a row deleted by a
 // transaction this snapshot predates is skipped).
 func (a *AnnScan) collect(ctx *Ctx, res []vindex.Result, seen map[uint64][]types.Datum) error {
+	if a.KeyOnly && a.mirror != nil {
+		// NB: an index holds the latest committed rows, dropping a row
+		// when its delete commits, as the row mirror that fetch would
+		// read does; without the mirror fetch reads the transaction's
+		// snapshot, so it must run.
+		pk := a.Table.Desc.PrimaryKey[0]
+		cols := len(a.Table.Types)
+		buf := make([]types.Datum, len(res)*cols)
+		for i, r := range res {
+			row := buf[i*cols : (i+1)*cols : (i+1)*cols]
+			row[pk] = types.NewInt(int64(r.ID))
+			a.out = append(a.out, row)
+		}
+		return nil
+	}
 	for _, r := range res {
 		row := seen[r.ID]
 		if row == nil {

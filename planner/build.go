@@ -70,7 +70,7 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 		}
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
-			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds}, nil
+			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds, KeyOnly: n.KeyOnly}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil
 	case *Series:
