@@ -164,9 +164,29 @@ func (v *VectorIndexes) newIndex(ix *storage.IndexDesc, dims int, metric vindex.
 	return idx, nil
 }
 
+// buildPhases names the phases a build of method reports through
+// vindex.Progress: reading the rows, training, and adding the vectors.
+// NB: they are the access method's sub-phases as pgvector names them
+// (PostgreSQL's view shows them as "building index: <name>"): hnsw
+// reports one phase, "loading tuples", for reading and inserting; ivfflat
+// reports "performing k-means" while it samples the table and trains, then
+// "assigning tuples". ivf_pq follows ivfflat; annoy, which pgvector lacks,
+// reads rows as hnsw does and then builds its trees.
+func buildPhases(method string) (scan, train, add string) {
+	switch method {
+	case "ivfflat", "ivf_pq":
+		return "performing k-means", "performing k-means", "assigning tuples"
+	case "annoy":
+		return "loading tuples", "", "building trees"
+	default: // hnsw
+		return "loading tuples", "", "loading tuples"
+	}
+}
+
 // Build creates the index ix of table t from the rows visible to ctx.Txn,
-// reporting each phase through progress. The index is not visible to
-// queries until Publish.
+// reporting each phase through progress (phase names from buildPhases;
+// done and total count rows, total 0 while unknown). The index is not
+// visible to queries until Publish.
 func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progress vindex.Progress) (*LiveIndex, error) {
 	if err := CheckIndexable(t); err != nil {
 		return nil, err
@@ -183,7 +203,11 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	}
 	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: col, Method: ix.Method,
 		Opclass: ix.Opclasses[0], Metric: metric, Index: idx}
+	scanPhase, trainPhase, addPhase := buildPhases(ix.Method)
 	// Phase 1: read the vectors.
+	if progress != nil {
+		progress(scanPhase, 0, 0)
+	}
 	scan := &TableScan{Table: t, WithKey: true}
 	if err := scan.Open(ctx); err != nil {
 		return nil, err
@@ -207,23 +231,23 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 		ids = append(ids, id)
 		vecs = append(vecs, vec.Vec...)
 		if progress != nil && len(ids)%10000 == 0 {
-			progress("loading tuples", len(ids), 0)
+			progress(scanPhase, len(ids), 0)
 		}
 	}
 	scan.Close()
-	if progress != nil {
-		progress("loading tuples", len(ids), len(ids))
-	}
 	// Phase 2: train (IVF k-means) on the rows.
 	if len(ids) > 0 {
-		if progress != nil {
-			progress("training", 0, len(ids))
+		if progress != nil && trainPhase != "" {
+			progress(trainPhase, len(ids), len(ids))
 		}
 		if err := idx.Train(vecs); err != nil {
 			return nil, pgerr.Wrap(err, pgerr.InternalError, "training index "+ix.Name)
 		}
 	}
 	// Phase 3: insert in batches so progress moves.
+	if progress != nil {
+		progress(addPhase, 0, len(ids))
+	}
 	const batch = 4096
 	for i := 0; i < len(ids); i += batch {
 		if err := ctx.checkCancelNow(); err != nil {
@@ -234,7 +258,7 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 			return nil, pgerr.Wrap(err, pgerr.InternalError, "building index "+ix.Name)
 		}
 		if progress != nil {
-			progress("building index", j, len(ids))
+			progress(addPhase, j, len(ids))
 		}
 	}
 	return li, nil
