@@ -314,30 +314,43 @@ func dirtyKey(tableID, indexID uint32, id uint64) []byte {
 	return storage.IndexKey(nil, tableID, indexID, binary.BigEndian.AppendUint64(nil, id))
 }
 
+// OpenReport says how Open brought an index back.
+type OpenReport struct {
+	// Rebuilt is set when no image was saved and the index was built
+	// from the rows; otherwise the image was loaded.
+	Rebuilt bool
+	// Replayed counts the dirty markers (changes committed after the
+	// image was saved) replayed from the rows onto the loaded image.
+	Replayed int
+}
+
 // Open loads index ix of table t at start-up: its image if one was
 // saved, then every dirty marker replayed from the rows; without an image
-// it is rebuilt from the rows. The loaded index is published.
-func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
+// it is rebuilt from the rows. The loaded index is published. The report
+// tells which happened (the server logs it).
+func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error) {
+	var rep OpenReport
 	txn, err := v.store.Begin()
 	if err != nil {
-		return err
+		return rep, err
 	}
 	defer txn.Rollback()
 	img, err := storage.ReadVectorImage(txn, t.Desc.ID, ix.ID)
 	if err != nil && err != storage.ErrNotFound {
-		return pgerr.Wrap(err, pgerr.DataCorrupted, "reading index "+ix.Name)
+		return rep, pgerr.Wrap(err, pgerr.DataCorrupted, "reading index "+ix.Name)
 	}
 	if err == storage.ErrNotFound {
+		rep.Rebuilt = true
 		li, err := v.Build(&Ctx{Txn: txn, Store: v.store}, t, ix, nil)
 		if err != nil {
-			return err
+			return rep, err
 		}
 		v.Publish(li)
-		return v.Checkpoint(li)
+		return rep, v.Checkpoint(li)
 	}
 	idx, err := v.reg.Load(registryName(ix.Method), bytes.NewReader(img))
 	if err != nil {
-		return pgerr.Wrap(err, pgerr.DataCorrupted, "loading index "+ix.Name)
+		return rep, pgerr.Wrap(err, pgerr.DataCorrupted, "loading index "+ix.Name)
 	}
 	metric, _ := OpclassMetric(ix.Opclasses[0])
 	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: ix.Columns[0], Method: ix.Method,
@@ -345,7 +358,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 	p := storage.IndexPrefix(t.Desc.ID, ix.ID)
 	it, err := txn.NewIter(p, storage.PrefixEnd(p))
 	if err != nil {
-		return err
+		return rep, err
 	}
 	var replay []uint64
 	for it.Next() {
@@ -354,7 +367,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 	}
 	if err := it.Err(); err != nil {
 		it.Close()
-		return err
+		return rep, err
 	}
 	it.Close()
 	row := make([]types.Datum, len(t.Types))
@@ -362,31 +375,32 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 		val, err := txn.Get(t.RowKey(nil, PKForID(t, id)))
 		if err == storage.ErrNotFound {
 			if err := idx.Delete([]uint64{id}); err != nil {
-				return err
+				return rep, err
 			}
 			continue
 		}
 		if err != nil {
-			return err
+			return rep, err
 		}
 		if err := t.DecodeValue(val, row); err != nil {
-			return err
+			return rep, err
 		}
 		if row[li.Column].IsNull() {
 			if err := idx.Delete([]uint64{id}); err != nil {
-				return err
+				return rep, err
 			}
 			continue
 		}
 		if err := idx.Add([]uint64{id}, row[li.Column].Vec); err != nil {
-			return err
+			return rep, err
 		}
 	}
+	rep.Replayed = len(replay)
 	v.Publish(li)
 	if len(replay) > 0 {
-		return v.Checkpoint(li)
+		return rep, v.Checkpoint(li)
 	}
-	return nil
+	return rep, nil
 }
 
 // CheckpointAll persists every live index with unsaved changes (clean
