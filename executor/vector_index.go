@@ -248,7 +248,14 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	if progress != nil {
 		progress(addPhase, 0, len(ids))
 	}
-	const batch = 4096
+	batch := 4096
+	if ix.Method == "annoy" {
+		// NB: annoy rebuilds its whole forest whenever its buffer of new
+		// vectors reaches a tenth of the forest; fed 4,096 at a time it
+		// would rebuild after every batch up to ~41k vectors (about ten
+		// forests for a 50k table). One Add builds one forest.
+		batch = max(len(ids), 1)
+	}
 	for i := 0; i < len(ids); i += batch {
 		if err := ctx.checkCancelNow(); err != nil {
 			return nil, err
