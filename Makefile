@@ -61,6 +61,10 @@ bench: build
 	# The server as a separate process, as PostgreSQL runs: the figures to
 	# compare with pgvector's (issue 4).
 	./$(BIN) bench-sql --spawn-process --data $(SIFT) --index hnsw --with hnsw:m=16,ef_construction=200 --sweep hnsw:ef_search=20,28,30,40 --queries 5000
+	# The synthetic 50k x 128 set of the issue's targets, generated with
+	# exact ground truth (dataset.Synthetic), and fashion-mnist's exact scan.
+	./$(BIN) bench-sql --spawn-process --data synthetic:50000x128 --index hnsw --with hnsw:m=16,ef_construction=200 --sweep hnsw:ef_search=20,40,60 --clients 1
+	./$(BIN) bench-sql --spawn-process --data ../shared/data/fashion-mnist-784 --index none --clients 1,2 --filter-pct 0
 
 clean:
 	rm -rf bin

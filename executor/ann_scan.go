@@ -14,6 +14,8 @@ import (
 	"github.com/vecgres/vecgres/vindex/distance"
 	"github.com/vecgres/vecgres/vindex/flat"
 	"github.com/vecgres/vecgres/vindex/hnsw"
+	"github.com/vecgres/vecgres/vindex/ivfflat"
+	"github.com/vecgres/vecgres/vindex/ivfpq"
 )
 
 // AnnStrategy names how an AnnScan met its WHERE clause.
@@ -50,6 +52,11 @@ type AnnScan struct {
 	// Btree, when set, bounds a btree index column the filter restricts:
 	// a selective filter is then answered from the matching rows alone.
 	Btree *BtreeBounds
+	// KeyOnly, when set, lets index results become rows holding only the
+	// primary key (the vector id), other columns NULL, without fetching
+	// the rows: nothing above reads another column. The planner sets it
+	// only for tables keyed by one integer column (VectorID).
+	KeyOnly bool
 
 	out [][]types.Datum
 	pos int
@@ -76,25 +83,11 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if err != nil {
 		return err
 	}
-	count, unlimited, err := evalBound(ctx, a.Count, "LIMIT")
-	if err != nil {
+	k, err := a.limit(ctx)
+	if err != nil || k == 0 {
 		return err
 	}
-	offset, _, err := evalBound(ctx, a.Offset, "OFFSET")
-	if err != nil {
-		return err
-	}
-	k := int(count + offset)
-	if unlimited || k > 1<<20 {
-		k = 1 << 20
-	}
-	if k == 0 {
-		return nil
-	}
-	a.mirror, a.vecs = nil, ctx.Vectors
-	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
-		a.mirror = ctx.Vectors.mirrorOf(a.Table)
-	}
+	a.attachMirror(ctx)
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
@@ -116,16 +109,7 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if len(qv.Vec) != dims {
 		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
 	}
-	var li *LiveIndex
-	if ctx.Vectors != nil && a.IndexOID != 0 && !ctx.Changes.Pending(a.Table.Desc.ID) {
-		// NB: the transaction's own uncommitted vectors are not in the
-		// index yet; the exact strategies see them.
-		li = ctx.Vectors.Get(a.IndexOID)
-	}
-	sel := -1.0
-	if a.Filter != nil {
-		sel = a.Stats.Selectivity(ctx, a.Filter)
-	}
+	li, sel := a.liveIndex(ctx), a.selectivity(ctx)
 	switch a.choose(ctx, li, sel, k) {
 	case AnnExact:
 		return a.exact(ctx, qv.Vec, k)
@@ -133,6 +117,78 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 		return a.btreeExact(ctx, qv.Vec, k)
 	}
 	return a.indexSearch(ctx, li, qv.Vec, k, sel)
+}
+
+// Plan returns the strategy Open would run now, with ctx's parameters,
+// settings, statistics and transaction, without evaluating the query
+// vector or searching: what EXPLAIN prints as the filtered-search
+// strategy. A scan that comes back short at run time may still fall back
+// to exact (EXPLAIN ANALYZE shows what ran).
+func (a *AnnScan) Plan(ctx *Ctx) (AnnStrategy, error) {
+	k, err := a.limit(ctx)
+	if err != nil {
+		return "", err
+	}
+	a.attachMirror(ctx)
+	li, sel := a.liveIndex(ctx), a.selectivity(ctx)
+	s := a.choose(ctx, li, sel, max(k, 1))
+	switch {
+	case s != AnnFilterAware:
+		return s, nil
+	case a.Filter == nil:
+		return AnnPlain, nil
+	}
+	if a.useIterative(ctx, li, sel) {
+		return AnnIterative, nil
+	}
+	return s, nil
+}
+
+// limit is the number of rows the scan must produce: LIMIT plus OFFSET,
+// capped at 2^20 (also when unlimited).
+func (a *AnnScan) limit(ctx *Ctx) (int, error) {
+	count, unlimited, err := evalBound(ctx, a.Count, "LIMIT")
+	if err != nil {
+		return 0, err
+	}
+	offset, _, err := evalBound(ctx, a.Offset, "OFFSET")
+	if err != nil {
+		return 0, err
+	}
+	k := int(count + offset)
+	if unlimited || k > 1<<20 {
+		k = 1 << 20
+	}
+	return k, nil
+}
+
+// attachMirror points the scan at its table's row mirror, when the
+// mirror can serve it (no pending changes of this transaction).
+func (a *AnnScan) attachMirror(ctx *Ctx) {
+	a.mirror, a.vecs = nil, ctx.Vectors
+	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
+		a.mirror = ctx.Vectors.mirrorOf(a.Table)
+	}
+}
+
+// liveIndex is the scan's index, or nil when it cannot serve this
+// transaction.
+func (a *AnnScan) liveIndex(ctx *Ctx) *LiveIndex {
+	if ctx.Vectors == nil || a.IndexOID == 0 || ctx.Changes.Pending(a.Table.Desc.ID) {
+		// NB: the transaction's own uncommitted vectors are not in the
+		// index yet; the exact strategies see them.
+		return nil
+	}
+	return ctx.Vectors.Get(a.IndexOID)
+}
+
+// selectivity is the filter's estimated pass rate, -1 when there is no
+// filter or no estimate.
+func (a *AnnScan) selectivity(ctx *Ctx) float64 {
+	if a.Filter == nil {
+		return -1
+	}
+	return a.Stats.Selectivity(ctx, a.Filter)
 }
 
 // annBtree is the strategy of answering exactly from the rows a btree
@@ -149,10 +205,7 @@ const annBtree AnnStrategy = "exact via btree"
 //     exact cache), the filter asked only of rows entering the top k;
 //   - exact over a btree range: ~300 ns per matching row (index entry,
 //     row, filter, distance);
-//   - filtered index walk: to collect ef passing rows it expands about
-//     ef/sel nodes, ~1 µs each with a compiled filter (the node's
-//     unvisited neighbours' distances, heap pushes, filter tests) and
-//     ~1.5 µs when each test fetches the row.
+//   - filtered index search: see walkCost.
 //
 // NB: the walk's cost was once put at 150 ns a node; a 1 % filter on
 // 50,000 rows then chose the walk at 2.3-3.7 ms a query over the exact
@@ -171,14 +224,14 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 		return AnnFilterAware
 	}
 	n := float64(a.Stats.Rows)
-	ef := float64(max(setting(ctx, "hnsw.ef_search"), k))
-	exact, perNode := n*12, 1500.0
-	if a.filterCompiles(ctx) {
-		exact, perNode = n/2+sel*n*70, 1000
+	compiled := a.filterCompiles(ctx)
+	exact := n * 12
+	if compiled {
+		exact = n/2 + sel*n*70
 	}
 	costs := map[AnnStrategy]float64{
 		AnnExact:       exact,
-		AnnFilterAware: ef / max(sel, 1/n) * perNode,
+		AnnFilterAware: a.walkCost(ctx, li, sel, n, k, compiled),
 	}
 	if a.Btree != nil {
 		costs[annBtree] = max(sel*n, 1) * 300
@@ -190,6 +243,41 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 		}
 	}
 	return best
+}
+
+// walkCost estimates a filtered index search (filter-aware or iterative)
+// in nanoseconds, for choose.
+//   - hnsw: to collect ef passing rows it expands about ef/sel nodes, ~1 µs
+//     each with a compiled filter (the node's unvisited neighbours'
+//     distances, heap pushes, filter tests), ~1.5 µs when each test
+//     fetches the row.
+//   - IVF: it scans whole lists, ~35 ns a row (distance and filter test):
+//     probes/sel lists, at most all of them (ivfIterativeSearch starts
+//     there too).
+//   - other methods: as hnsw with ef = k.
+func (a *AnnScan) walkCost(ctx *Ctx, li *LiveIndex, sel, n float64, k int, compiled bool) float64 {
+	sel = max(sel, 1/n)
+	lists := 0
+	switch x := li.Index.(type) {
+	case *ivfflat.Index:
+		lists = x.Lists()
+	case *ivfpq.Index:
+		lists = x.Lists()
+	}
+	if lists > 0 {
+		perList := n / float64(lists)
+		probes := float64(max(setting(ctx, li.Method+".probes"), 1)) / sel
+		return min(probes, float64(lists)) * perList * 35
+	}
+	perNode := 1500.0
+	if compiled {
+		perNode = 1000
+	}
+	ef := float64(k)
+	if li.Method == "hnsw" {
+		ef = float64(max(setting(ctx, "hnsw.ef_search"), k))
+	}
+	return ef / sel * perNode
 }
 
 // filterCompiles reports whether the filter compiles against the row
@@ -287,20 +375,19 @@ func (a *AnnScan) searchParams(ctx *Ctx, li *LiveIndex, k int) *vindex.SearchPar
 
 func (a *AnnScan) indexSearch(ctx *Ctx, li *LiveIndex, q []float32, k int, sel float64) error {
 	p := a.searchParams(ctx, li, k)
+	if a.useIterative(ctx, li, sel) {
+		switch x := li.Index.(type) {
+		case *hnsw.Index:
+			return a.iterativeSearch(ctx, x, p, q, k, sel)
+		case *ivfflat.Index:
+			return a.ivfIterativeSearch(ctx, x, p, q, k, sel)
+		}
+	}
 	if sel > 0 && sel < 1 && p.Probes > 0 {
 		// NB: an IVF scan that rejects most rows must probe more lists to
 		// find the true neighbours among the passing ones, not just any k
-		// passing rows: scale the probes by the inverse selectivity, up to
-		// the user's ivfflat.max_probes.
+		// passing rows: scale the probes by the inverse selectivity.
 		p.Probes = int(float64(p.Probes)/sel + 0.5)
-		if li.Method == "ivfflat" {
-			if mp := setting(ctx, "ivfflat.max_probes"); mp > 0 && p.Probes > mp {
-				p.Probes = mp
-			}
-		}
-	}
-	if hx, ok := li.Index.(*hnsw.Index); ok && a.useIterative(ctx, li, sel) {
-		return a.iterativeSearch(ctx, hx, p, q, k, sel)
 	}
 	var st vindex.SearchStats
 	if ctx.Analyze {
@@ -649,6 +736,21 @@ func (n *nearestK) rows() [][]types.Datum {
 // filter already fetched, others fetched now (a row deleted by a
 // transaction this snapshot predates is skipped).
 func (a *AnnScan) collect(ctx *Ctx, res []vindex.Result, seen map[uint64][]types.Datum) error {
+	if a.KeyOnly && a.mirror != nil {
+		// NB: an index holds the latest committed rows, dropping a row
+		// when its delete commits, as the row mirror that fetch would
+		// read does; without the mirror fetch reads the transaction's
+		// snapshot, so it must run.
+		pk := a.Table.Desc.PrimaryKey[0]
+		cols := len(a.Table.Types)
+		buf := make([]types.Datum, len(res)*cols)
+		for i, r := range res {
+			row := buf[i*cols : (i+1)*cols : (i+1)*cols]
+			row[pk] = types.NewInt(int64(r.ID))
+			a.out = append(a.out, row)
+		}
+		return nil
+	}
 	for _, r := range res {
 		row := seen[r.ID]
 		if row == nil {

@@ -168,9 +168,29 @@ func (v *VectorIndexes) newIndex(ix *storage.IndexDesc, dims int, metric vindex.
 	return idx, nil
 }
 
+// buildPhases names the phases a build of method reports through
+// vindex.Progress: reading the rows, training, and adding the vectors.
+// NB: they are the access method's sub-phases as pgvector names them
+// (PostgreSQL's view shows them as "building index: <name>"): hnsw
+// reports one phase, "loading tuples", for reading and inserting; ivfflat
+// reports "performing k-means" while it samples the table and trains, then
+// "assigning tuples". ivf_pq follows ivfflat; annoy, which pgvector lacks,
+// reads rows as hnsw does and then builds its trees.
+func buildPhases(method string) (scan, train, add string) {
+	switch method {
+	case "ivfflat", "ivf_pq":
+		return "performing k-means", "performing k-means", "assigning tuples"
+	case "annoy":
+		return "loading tuples", "", "building trees"
+	default: // hnsw
+		return "loading tuples", "", "loading tuples"
+	}
+}
+
 // Build creates the index ix of table t from the rows visible to ctx.Txn,
-// reporting each phase through progress. The index is not visible to
-// queries until Publish.
+// reporting each phase through progress (phase names from buildPhases;
+// done and total count rows, total 0 while unknown). The index is not
+// visible to queries until Publish.
 func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progress vindex.Progress) (*LiveIndex, error) {
 	if err := CheckIndexable(t); err != nil {
 		return nil, err
@@ -187,7 +207,11 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	}
 	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: col, Method: ix.Method,
 		Opclass: ix.Opclasses[0], Metric: metric, Index: idx}
+	scanPhase, trainPhase, addPhase := buildPhases(ix.Method)
 	// Phase 1: read the vectors.
+	if progress != nil {
+		progress(scanPhase, 0, 0)
+	}
 	scan := &TableScan{Table: t, WithKey: true}
 	if err := scan.Open(ctx); err != nil {
 		return nil, err
@@ -211,24 +235,31 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 		ids = append(ids, id)
 		vecs = append(vecs, indexVector(vec)...)
 		if progress != nil && len(ids)%10000 == 0 {
-			progress("loading tuples", len(ids), 0)
+			progress(scanPhase, len(ids), 0)
 		}
 	}
 	scan.Close()
-	if progress != nil {
-		progress("loading tuples", len(ids), len(ids))
-	}
 	// Phase 2: train (IVF k-means) on the rows.
 	if len(ids) > 0 {
-		if progress != nil {
-			progress("training", 0, len(ids))
+		if progress != nil && trainPhase != "" {
+			progress(trainPhase, len(ids), len(ids))
 		}
 		if err := idx.Train(vecs); err != nil {
 			return nil, pgerr.Wrap(err, pgerr.InternalError, "training index "+ix.Name)
 		}
 	}
 	// Phase 3: insert in batches so progress moves.
-	const batch = 4096
+	if progress != nil {
+		progress(addPhase, 0, len(ids))
+	}
+	batch := 4096
+	if ix.Method == "annoy" {
+		// NB: annoy rebuilds its whole forest whenever its buffer of new
+		// vectors reaches a tenth of the forest; fed 4,096 at a time it
+		// would rebuild after every batch up to ~41k vectors (about ten
+		// forests for a 50k table). One Add builds one forest.
+		batch = max(len(ids), 1)
+	}
 	for i := 0; i < len(ids); i += batch {
 		if err := ctx.checkCancelNow(); err != nil {
 			return nil, err
@@ -238,7 +269,7 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 			return nil, pgerr.Wrap(err, pgerr.InternalError, "building index "+ix.Name)
 		}
 		if progress != nil {
-			progress("building index", j, len(ids))
+			progress(addPhase, j, len(ids))
 		}
 	}
 	return li, nil
@@ -294,30 +325,43 @@ func dirtyKey(tableID, indexID uint32, id uint64) []byte {
 	return storage.IndexKey(nil, tableID, indexID, binary.BigEndian.AppendUint64(nil, id))
 }
 
+// OpenReport says how Open brought an index back.
+type OpenReport struct {
+	// Rebuilt is set when no image was saved and the index was built
+	// from the rows; otherwise the image was loaded.
+	Rebuilt bool
+	// Replayed counts the dirty markers (changes committed after the
+	// image was saved) replayed from the rows onto the loaded image.
+	Replayed int
+}
+
 // Open loads index ix of table t at start-up: its image if one was
 // saved, then every dirty marker replayed from the rows; without an image
-// it is rebuilt from the rows. The loaded index is published.
-func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
+// it is rebuilt from the rows. The loaded index is published. The report
+// tells which happened (the server logs it).
+func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error) {
+	var rep OpenReport
 	txn, err := v.store.Begin()
 	if err != nil {
-		return err
+		return rep, err
 	}
 	defer txn.Rollback()
 	img, err := storage.ReadVectorImage(txn, t.Desc.ID, ix.ID)
 	if err != nil && err != storage.ErrNotFound {
-		return pgerr.Wrap(err, pgerr.DataCorrupted, "reading index "+ix.Name)
+		return rep, pgerr.Wrap(err, pgerr.DataCorrupted, "reading index "+ix.Name)
 	}
 	if err == storage.ErrNotFound {
+		rep.Rebuilt = true
 		li, err := v.Build(&Ctx{Txn: txn, Store: v.store}, t, ix, nil)
 		if err != nil {
-			return err
+			return rep, err
 		}
 		v.Publish(li)
-		return v.Checkpoint(li)
+		return rep, v.Checkpoint(li)
 	}
 	idx, err := v.reg.Load(registryName(ix.Method), bytes.NewReader(img))
 	if err != nil {
-		return pgerr.Wrap(err, pgerr.DataCorrupted, "loading index "+ix.Name)
+		return rep, pgerr.Wrap(err, pgerr.DataCorrupted, "loading index "+ix.Name)
 	}
 	metric, _ := OpclassMetric(ix.Opclasses[0])
 	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: ix.Columns[0], Method: ix.Method,
@@ -325,7 +369,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 	p := storage.IndexPrefix(t.Desc.ID, ix.ID)
 	it, err := txn.NewIter(p, storage.PrefixEnd(p))
 	if err != nil {
-		return err
+		return rep, err
 	}
 	var replay []uint64
 	for it.Next() {
@@ -334,7 +378,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 	}
 	if err := it.Err(); err != nil {
 		it.Close()
-		return err
+		return rep, err
 	}
 	it.Close()
 	row := make([]types.Datum, len(t.Types))
@@ -342,31 +386,32 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) error {
 		val, err := txn.Get(t.RowKey(nil, PKForID(t, id)))
 		if err == storage.ErrNotFound {
 			if err := idx.Delete([]uint64{id}); err != nil {
-				return err
+				return rep, err
 			}
 			continue
 		}
 		if err != nil {
-			return err
+			return rep, err
 		}
 		if err := t.DecodeValue(val, row); err != nil {
-			return err
+			return rep, err
 		}
 		if row[li.Column].IsNull() {
 			if err := idx.Delete([]uint64{id}); err != nil {
-				return err
+				return rep, err
 			}
 			continue
 		}
 		if err := idx.Add([]uint64{id}, indexVector(row[li.Column])); err != nil {
-			return err
+			return rep, err
 		}
 	}
+	rep.Replayed = len(replay)
 	v.Publish(li)
 	if len(replay) > 0 {
-		return v.Checkpoint(li)
+		return rep, v.Checkpoint(li)
 	}
-	return nil
+	return rep, nil
 }
 
 // CheckpointAll persists every live index with unsaved changes (clean

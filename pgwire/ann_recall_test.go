@@ -192,6 +192,12 @@ func TestANNRecallSiftsmall(t *testing.T) {
 		{name: "ivfflat", index: "USING ivfflat (embedding vector_l2_ops) WITH (lists = 100)", settings: []string{"SET ivfflat.probes = 10"}, op: "<->", filter: 1000, floor: 0.95},
 		{name: "ivfflat/10%", op: "<->", filter: 100, floor: 0.95},
 		{name: "ivfflat/1%", op: "<->", filter: 10, floor: 0.95},
+		// ivfflat.iterative_scan: probe ivfflat.probes lists, doubling
+		// while fewer than k rows pass.
+		{name: "ivfflat-iterative/50%", settings: []string{"SET ivfflat.iterative_scan = relaxed_order"}, op: "<->", filter: 500, floor: 0.95, ran: "iterative"},
+		{name: "ivfflat-iterative/10%", op: "<->", filter: 100, floor: 0.95},
+		{name: "ivfflat-iterative/1%", op: "<->", filter: 10, floor: 0.95},
+		{name: "ivfflat-iterative/0.1%", op: "<->", filter: 1, floor: 0.95},
 		{name: "ivf_pq", index: "USING ivf_pq (embedding vector_l2_ops) WITH (lists = 100, m = 16)", settings: []string{"SET ivf_pq.probes = 10"}, op: "<->", filter: 1000, floor: 0.9},
 		{name: "annoy", index: "USING annoy (embedding vector_l2_ops) WITH (n_trees = 20)", op: "<->", filter: 1000, floor: 0.9},
 		// With statistics and hnsw.iterative_scan on, filters passing at

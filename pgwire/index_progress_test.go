@@ -3,6 +3,7 @@ package pgwire
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -104,8 +105,65 @@ func hasNotice(ns []*pgconn.Notice, msg string) bool {
 	return false
 }
 
+// progressRow is one row of pg_stat_progress_create_index.
+type progressRow struct {
+	pid                int32
+	relid, indexRelid  uint32
+	command, phase, db string
+	done, total        int64
+}
+
+// watchBuild runs stmt on builder and polls pg_stat_progress_create_index
+// from watcher until it finishes, returning every row seen.
+func watchBuild(t *testing.T, builder, watcher *pgx.Conn, stmt string) []progressRow {
+	t.Helper()
+	ctx := context.Background()
+	done := make(chan error, 1)
+	go func() {
+		_, err := builder.Exec(ctx, stmt)
+		done <- err
+	}()
+	var seen []progressRow
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+			finished = true
+		default:
+		}
+		r, err := watcher.Query(ctx, "SELECT pid, relid, index_relid, command, phase, datname, tuples_done, tuples_total FROM pg_stat_progress_create_index")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next() {
+			var o progressRow
+			if err := r.Scan(&o.pid, &o.relid, &o.indexRelid, &o.command, &o.phase, &o.db, &o.done, &o.total); err != nil {
+				t.Fatal(err)
+			}
+			seen = append(seen, o)
+		}
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var left int
+	if err := watcher.QueryRow(ctx, "SELECT count(*) FROM pg_stat_progress_create_index").Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Errorf("%s: %d progress rows remain after the build finished", stmt, left)
+	}
+	return seen
+}
+
 // TestIndexBuildProgressView watches pg_stat_progress_create_index from a
-// second connection while an HNSW build over 20,000 rows runs.
+// second connection while builds over 20,000 rows run: the pid is the
+// builder's backend PID (pg_backend_pid(), BackendKeyData), the command
+// names the statement, index_relid is 0 only for a plain CREATE INDEX, and
+// the phases are PostgreSQL's ("initializing", then "building index:
+// <sub-phase>" with pgvector's sub-phase names).
 func TestIndexBuildProgressView(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
@@ -135,72 +193,91 @@ func TestIndexBuildProgressView(t *testing.T) {
 	if err := watcher.QueryRow(ctx, "SELECT oid FROM pg_class WHERE relname = 'p'").Scan(&tableOID); err != nil {
 		t.Fatal(err)
 	}
-
-	done := make(chan error, 1)
-	go func() {
-		_, err := builder.Exec(ctx, "CREATE INDEX p_hnsw ON p USING hnsw (e) WITH (m = 16, ef_construction = 64)")
-		done <- err
-	}()
-	type obs struct {
-		phase       string
-		done, total int64
-	}
-	var seen []obs
-	finished := false
-	for !finished {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("CREATE INDEX: %v", err)
-			}
-			finished = true
-		default:
-		}
-		r, err := watcher.Query(ctx, "SELECT relid, command, phase, datname, tuples_done, tuples_total FROM pg_stat_progress_create_index")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for r.Next() {
-			var relid uint32
-			var command, phase, datname string
-			var o obs
-			if err := r.Scan(&relid, &command, &phase, &datname, &o.done, &o.total); err != nil {
-				t.Fatal(err)
-			}
-			if relid != tableOID || command != "CREATE INDEX" || datname != "postgres" {
-				t.Fatalf("progress row: relid %d command %q datname %q, want %d, CREATE INDEX, postgres", relid, command, datname, tableOID)
-			}
-			o.phase = phase
-			seen = append(seen, o)
-		}
-		if err := r.Err(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(seen) == 0 {
-		t.Fatal("pg_stat_progress_create_index never showed the running build")
-	}
-	sawTotal := false
-	for _, o := range seen {
-		if o.done < 0 || o.total > 0 && o.done > o.total {
-			t.Errorf("phase %q: tuples_done %d of %d", o.phase, o.done, o.total)
-		}
-		sawTotal = sawTotal || o.total == rows
-		switch o.phase {
-		case "initializing", "loading tuples", "training", "building index":
-		default:
-			t.Errorf("unknown phase %q", o.phase)
-		}
-	}
-	if !sawTotal {
-		t.Errorf("no progress row had tuples_total = %d; first rows seen: %v", rows, seen[:min(len(seen), 5)])
-	}
-	var left int
-	if err := watcher.QueryRow(ctx, "SELECT count(*) FROM pg_stat_progress_create_index").Scan(&left); err != nil {
+	var builderPID int32
+	if err := builder.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&builderPID); err != nil {
 		t.Fatal(err)
 	}
-	if left != 0 {
-		t.Errorf("%d progress rows remain after the build finished", left)
+	if uint32(builderPID) != builder.PgConn().PID() {
+		t.Fatalf("pg_backend_pid() = %d, BackendKeyData said %d", builderPID, builder.PgConn().PID())
+	}
+
+	ivfPhases := []string{"initializing", "building index: performing k-means", "building index: assigning tuples"}
+	for _, tc := range []struct {
+		stmt, command string
+		index         string // "" when index_relid must be 0
+		phases        []string
+		mustSee       string // a phase that must be observed
+	}{
+		{"CREATE INDEX p_hnsw ON p USING hnsw (e) WITH (m = 16, ef_construction = 64)", "CREATE INDEX", "",
+			[]string{"initializing", "building index: loading tuples"}, "building index: loading tuples"},
+		{"CREATE INDEX CONCURRENTLY p_ivf ON p USING ivfflat (e) WITH (lists = 200)", "CREATE INDEX CONCURRENTLY", "p_ivf",
+			ivfPhases, "building index: performing k-means"},
+		{"REINDEX INDEX p_ivf", "REINDEX", "p_ivf", ivfPhases, "building index: performing k-means"},
+		{"REINDEX INDEX CONCURRENTLY p_ivf", "REINDEX CONCURRENTLY", "p_ivf", ivfPhases, "building index: performing k-means"},
+	} {
+		seen := watchBuild(t, builder, watcher, tc.stmt)
+		if len(seen) == 0 {
+			t.Errorf("%s: pg_stat_progress_create_index never showed the running build", tc.stmt)
+			continue
+		}
+		var indexOID uint32
+		if tc.index != "" {
+			if err := watcher.QueryRow(ctx, "SELECT oid FROM pg_class WHERE relname = $1", tc.index).Scan(&indexOID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sawTotal, sawMust := false, tc.mustSee == ""
+		for _, o := range seen {
+			if o.pid != builderPID || o.relid != tableOID || o.indexRelid != indexOID || o.command != tc.command || o.db != "postgres" {
+				t.Fatalf("%s: progress row %+v, want pid %d relid %d index_relid %d command %q datname postgres",
+					tc.stmt, o, builderPID, tableOID, indexOID, tc.command)
+			}
+			if o.done < 0 || o.total > 0 && o.done > o.total {
+				t.Errorf("%s: phase %q: tuples_done %d of %d", tc.stmt, o.phase, o.done, o.total)
+			}
+			sawTotal = sawTotal || o.total == rows
+			sawMust = sawMust || o.phase == tc.mustSee
+			if !slices.Contains(tc.phases, o.phase) {
+				t.Errorf("%s: phase %q, want one of %q", tc.stmt, o.phase, tc.phases)
+			}
+		}
+		var phases []string
+		for _, o := range seen {
+			if !slices.Contains(phases, o.phase) {
+				phases = append(phases, o.phase)
+			}
+		}
+		t.Logf("%s: %d progress rows, phases %q", tc.stmt, len(seen), phases)
+		if tc.mustSee != "" && !sawMust {
+			t.Errorf("%s: never saw phase %q; rows seen: %v", tc.stmt, tc.mustSee, seen[:min(len(seen), 5)])
+		}
+		if tc.mustSee != "" && !sawTotal {
+			t.Errorf("%s: no progress row had tuples_total = %d; first rows seen: %v", tc.stmt, rows, seen[:min(len(seen), 5)])
+		}
+	}
+}
+
+// TestBackendPID checks pg_backend_pid() against the process ID each
+// connection got in BackendKeyData, and that connections differ.
+func TestBackendPID(t *testing.T) {
+	ts := startTestServer(t)
+	ctx := context.Background()
+	a, _ := noticeConn(t, ts)
+	b, _ := noticeConn(t, ts)
+	var pids []int32
+	for _, c := range []*pgx.Conn{a, b} {
+		var pid int32
+		var typ string
+		if err := c.QueryRow(ctx, "SELECT pg_backend_pid(), pg_typeof(pg_backend_pid())::text").Scan(&pid, &typ); err != nil {
+			t.Fatal(err)
+		}
+		if uint32(pid) != c.PgConn().PID() || pid <= 0 || typ != "integer" {
+			t.Fatalf("pg_backend_pid() = %d (%s), BackendKeyData said %d", pid, typ, c.PgConn().PID())
+		}
+		pids = append(pids, pid)
+	}
+	if pids[0] == pids[1] {
+		t.Fatalf("two connections share backend pid %d", pids[0])
 	}
 }
 

@@ -79,6 +79,7 @@ func (c *conn) startSession(m *pgproto3.StartupMessage) bool {
 	}
 	c.sess = sess
 	c.pid, c.secret = c.srv.register(c)
+	sess.SetBackendPID(int32(c.pid))
 
 	c.wr.send(&pgproto3.AuthenticationOk{})
 	for _, p := range sess.ParameterStatus() {

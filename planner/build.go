@@ -18,6 +18,23 @@ func BuildAnalyzed(n Node) (executor.Operator, map[Node]*executor.Instrument, er
 	return op, m, err
 }
 
+// PlannedStrategies asks every ANN scan operator of a BuildAnalyzed tree
+// which strategy it would run with ctx (executor.AnnScan.Plan), for
+// ExplainPlanned and ExplainAnalyzed. A scan whose choice cannot be
+// worked out before running (e.g. its LIMIT reads an outer row) keeps the
+// plan's static label.
+func PlannedStrategies(ctx *executor.Ctx, m map[Node]*executor.Instrument) map[Node]executor.AnnStrategy {
+	planned := map[Node]executor.AnnStrategy{}
+	for n, in := range m {
+		if a, ok := in.Input.(*executor.AnnScan); ok {
+			if s, err := a.Plan(ctx); err == nil {
+				planned[n] = s
+			}
+		}
+	}
+	return planned
+}
+
 // build builds n, instrumenting it (and below) when m is non-nil.
 func build(n Node, m map[Node]*executor.Instrument) (executor.Operator, error) {
 	op, err := buildNode(n, m)
@@ -53,7 +70,7 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 		}
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
 			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
-			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds}, nil
+			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds, KeyOnly: n.KeyOnly}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil
 	case *Series:

@@ -16,23 +16,42 @@ import (
 // their node. Costs are not printed (vecgres has no cost model to show).
 func Explain(n Node) []string {
 	var lines []string
-	explainNode(n, 0, true, &lines, nil)
+	explainNode(n, 0, true, &lines, &explainCtx{})
 	return lines
+}
+
+// ExplainPlanned is Explain with the filtered-search strategy of each ANN
+// scan replaced by the one its operator would run (executor.AnnScan.Plan,
+// which weighs the actual parameters, settings and statistics); planned
+// maps plan nodes to those strategies (see BuildAnalyzed for the nodes'
+// operators).
+func ExplainPlanned(n Node, planned map[Node]executor.AnnStrategy) []string {
+	var lines []string
+	explainNode(n, 0, true, &lines, &explainCtx{planned: planned})
+	return lines
+}
+
+// explainCtx is what a rendering knows besides the plan: m, for EXPLAIN
+// ANALYZE, the instrumented operators of the run; planned the strategies
+// ANN scans would run or ran.
+type explainCtx struct {
+	m       map[Node]*executor.Instrument
+	planned map[Node]executor.AnnStrategy
 }
 
 // ExplainAnalyzed is Explain after a run of the operators BuildAnalyzed
 // returned with m: each node's line gets PostgreSQL's "(actual time=
 // startup..total rows=N loops=L)", per-loop averages in milliseconds, and
 // ANN scans a line with the strategy that ran and its work.
-func ExplainAnalyzed(n Node, m map[Node]*executor.Instrument) []string {
+func ExplainAnalyzed(n Node, m map[Node]*executor.Instrument, planned map[Node]executor.AnnStrategy) []string {
 	var lines []string
-	explainNode(n, 0, true, &lines, m)
+	explainNode(n, 0, true, &lines, &explainCtx{m: m, planned: planned})
 	return lines
 }
 
 // actual is the " (actual ...)" suffix of n's line ("" without m).
-func actual(m map[Node]*executor.Instrument, n Node) string {
-	in := m[n]
+func actual(x *explainCtx, n Node) string {
+	in := x.m[n]
 	if in == nil {
 		return ""
 	}
@@ -45,8 +64,8 @@ func actual(m map[Node]*executor.Instrument, n Node) string {
 }
 
 // vectorSearch is the EXPLAIN ANALYZE line of an ANN scan's work.
-func vectorSearch(m map[Node]*executor.Instrument, n Node) (string, bool) {
-	in := m[n]
+func vectorSearch(x *explainCtx, n Node) (string, bool) {
+	in := x.m[n]
 	if in == nil || in.Loops == 0 {
 		return "", false
 	}
@@ -61,7 +80,7 @@ func vectorSearch(m map[Node]*executor.Instrument, n Node) (string, bool) {
 	return s, true
 }
 
-func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*executor.Instrument) {
+func explainNode(n Node, depth int, top bool, lines *[]string, x *explainCtx) {
 	indent := strings.Repeat(" ", depth)
 	head := indent
 	detail := indent + "  "
@@ -69,13 +88,13 @@ func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*execu
 		head = indent + "->  "
 		detail = indent + "      "
 	}
-	add := func(s string) { *lines = append(*lines, head+s+actual(m, n)) }
+	add := func(s string) { *lines = append(*lines, head+s+actual(x, n)) }
 	info := func(format string, args ...any) { *lines = append(*lines, detail+fmt.Sprintf(format, args...)) }
 	childDepth := depth + 2
 	if !top {
 		childDepth = depth + 6
 	}
-	child := func(c Node) { explainNode(c, childDepth, false, lines, m) }
+	child := func(c Node) { explainNode(c, childDepth, false, lines, x) }
 
 	switch n := n.(type) {
 	case *Scan:
@@ -111,10 +130,14 @@ func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*execu
 		if n.Scan.Filter != nil {
 			info("Filter: %s", paren(FormatExpr(n.Scan.Filter, cols)))
 			if n.Index != nil {
-				info("Filtered Search: %s", n.Strategy)
+				strategy := n.Strategy
+				if s, ok := x.planned[n]; ok {
+					strategy = s
+				}
+				info("Filtered Search: %s", strategy)
 			}
 		}
-		if s, ok := vectorSearch(m, n); ok {
+		if s, ok := vectorSearch(x, n); ok {
 			info("%s", s)
 		}
 	case *Values:
@@ -138,7 +161,7 @@ func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*execu
 			add("Result")
 			return
 		}
-		explainNode(n.Input, depth, top, lines, m)
+		explainNode(n.Input, depth, top, lines, x)
 	case *Aggregate:
 		if len(n.GroupBy) == 0 {
 			add("Aggregate")
@@ -169,9 +192,9 @@ func explainNode(n Node, depth int, top bool, lines *[]string, m map[Node]*execu
 			}
 		}
 		add("Limit")
-		*lines = append(*lines, detail+"->  Top-K Sort"+actual(m, n))
+		*lines = append(*lines, detail+"->  Top-K Sort"+actual(x, n))
 		*lines = append(*lines, detail+"      Sort Key: "+sortKeys(n.Keys, n.Input))
-		explainNode(n.Input, childDepth+6, false, lines, m)
+		explainNode(n.Input, childDepth+6, false, lines, x)
 	case *Limit:
 		add("Limit")
 		child(n.Input)

@@ -192,6 +192,10 @@ type AnnScan struct {
 	Op       string // operator or function as written, for EXPLAIN
 	Strategy executor.AnnStrategy
 	Stats    *executor.TableStats
+	// KeyOnly is set when nothing above reads a row column but the
+	// primary key (annOrderedOutput): the scan then returns rows holding
+	// only the key, which is the index's vector id, without fetching them.
+	KeyOnly bool
 }
 
 func (n *AnnScan) Columns() []Column { return n.Scan.Cols }

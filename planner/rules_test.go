@@ -128,15 +128,24 @@ func TestAnnOrderedOutput(t *testing.T) {
 		return &Project{Input: n, Exprs: []executor.Expr{&executor.ColRef{Idx: 0, Typ: types.Int8Type, Name: "id"}},
 			Cols: []Column{{Name: "id", Type: types.Int8Type}}}
 	}
+	// withCat makes knnPlan's projection also output cat (SELECT id, cat).
+	withCat := func(n Node) Node {
+		proj := n.(*Limit).Input.(*Sort).Input.(*Project)
+		proj.Exprs = append(proj.Exprs, &executor.ColRef{Idx: 2, Typ: types.Int4Type, Name: "cat"})
+		proj.Cols = append(proj.Cols, Column{Name: "cat", Type: types.Int4Type})
+		return n
+	}
 	cases := []struct {
 		name     string
 		plan     Node
 		resorted bool
+		keyOnly  bool // the scan may return key-only rows
 	}{
-		{"hidden distance over hnsw", hidden(knnPlan(t, testTable(t, hnswL2), "<->", nil)), false},
-		{"hidden distance, exact", hidden(knnPlan(t, testTable(t), "<=>", catEquals(t, 3))), false},
-		{"distance in the output", knnPlan(t, testTable(t, hnswL2), "<->", nil), true},
-		{"ivf_pq order is approximate", hidden(knnPlan(t, testTable(t, pqL2), "<->", nil)), true},
+		{"hidden distance over hnsw", hidden(knnPlan(t, testTable(t, hnswL2), "<->", nil)), false, true},
+		{"hidden distance, exact", hidden(knnPlan(t, testTable(t), "<=>", catEquals(t, 3))), false, true},
+		{"another column read", hidden(withCat(knnPlan(t, testTable(t, hnswL2), "<->", nil))), false, false},
+		{"distance in the output", knnPlan(t, testTable(t, hnswL2), "<->", nil), true, false},
+		{"ivf_pq order is approximate", hidden(knnPlan(t, testTable(t, pqL2), "<->", nil)), true, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -164,6 +173,9 @@ func TestAnnOrderedOutput(t *testing.T) {
 				t.Fatalf("no vector scan in plan:\n%s", strings.Join(Explain(plan), "\n"))
 			}
 			_, distNull := inner.Exprs[1].(*executor.Const)
+			if got := inner.Input.(*AnnScan).KeyOnly; got != c.keyOnly {
+				t.Fatalf("KeyOnly = %v, want %v", got, c.keyOnly)
+			}
 			if c.resorted {
 				if topk == nil || distNull {
 					t.Fatalf("want the TopK and the computed distance kept: topk=%v const=%v", topk != nil, distNull)

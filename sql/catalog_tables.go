@@ -464,7 +464,7 @@ var pgCatalog = map[string]virtualRel{
 					dbID = db.ID
 				}
 				out = append(out, []types.Datum{dInt(int64(bp.pid)), dOid(dbID), dStr(bp.database), dOid(bp.tableOID), dOid(bp.indexOID),
-					dStr("CREATE INDEX"), dStr(bp.phase), dInt(0), dInt(0), dInt(0), dInt(0), dInt(0), dInt(int64(bp.tuplesTotal)),
+					dStr(bp.command), dStr(bp.phase), dInt(0), dInt(0), dInt(0), dInt(0), dInt(0), dInt(int64(bp.tuplesTotal)),
 					dInt(int64(bp.tuplesDone)), dInt(0), dInt(0)})
 			}
 			return out

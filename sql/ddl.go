@@ -238,7 +238,7 @@ func (s *Session) truncate(st *tree.Truncate) (*Result, error) {
 			if executor.IsVectorIndex(ix) {
 				// NB: rows vanish without row changes, so the index is
 				// rebuilt (empty) and replaces the old one at commit.
-				if err := s.buildVectorIndex(context.Background(), t, ix, false); err != nil {
+				if err := s.buildVectorIndex(context.Background(), t, ix, ""); err != nil {
 					return nil, err
 				}
 			}

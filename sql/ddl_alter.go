@@ -74,7 +74,7 @@ func (s *Session) alterTable(ctx context.Context, st *tree.AlterTable) (*Result,
 		}
 		for i := range nt.Desc.Indexes {
 			if executor.IsVectorIndex(&nt.Desc.Indexes[i]) {
-				if err := s.buildVectorIndex(ctx, nt, &nt.Desc.Indexes[i], false); err != nil {
+				if err := s.buildVectorIndex(ctx, nt, &nt.Desc.Indexes[i], ""); err != nil {
 					return nil, err
 				}
 			}

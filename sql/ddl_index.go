@@ -109,7 +109,11 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 	if method == "btree" {
 		err = s.buildBtree(ctx, nt, built)
 	} else {
-		err = s.buildVectorIndex(ctx, nt, built, true)
+		cmd := cmdCreateIndex
+		if st.Concurrently {
+			cmd = cmdCreateIndexConcurrently
+		}
+		err = s.buildVectorIndex(ctx, nt, built, cmd)
 	}
 	if err != nil {
 		return nil, err
@@ -429,13 +433,17 @@ func (s *Session) reindex(ctx context.Context, st *tree.Reindex) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	cmd := cmdReindex
+	if st.Concurrently {
+		cmd = cmdReindexConcurrently
+	}
 	for _, tt := range tables {
 		t, err := s.e.table(tt.table)
 		if err != nil {
 			return nil, err
 		}
 		for _, ix := range tt.indexes {
-			if err := s.rebuildIndex(ctx, t, ix); err != nil {
+			if err := s.rebuildIndex(ctx, t, ix, cmd); err != nil {
 				return nil, err
 			}
 		}
@@ -507,10 +515,11 @@ func reindexTargets(cat *catalogView, dbName string, st *tree.Reindex) ([]reinde
 	return out, nil
 }
 
-// rebuildIndex rebuilds one index of t from its rows.
-func (s *Session) rebuildIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc) error {
+// rebuildIndex rebuilds one index of t from its rows for command (see
+// buildVectorIndex).
+func (s *Session) rebuildIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc, command string) error {
 	if executor.IsVectorIndex(ix) {
-		return s.buildVectorIndex(ctx, t, ix, true)
+		return s.buildVectorIndex(ctx, t, ix, command)
 	}
 	if !executor.IsBtree(ix) {
 		return nil

@@ -91,11 +91,17 @@ func (e *Engine) openVectorIndexes() error {
 					return err
 				}
 				start := time.Now()
-				if err := e.vec.Open(t, ix); err != nil {
+				rep, err := e.vec.Open(t, ix)
+				if err != nil {
 					return pgerr.Wrap(err, pgerr.From(err).Code, "opening vector index "+ix.Name)
 				}
+				source := "image"
+				if rep.Rebuilt {
+					source = "rebuilt"
+				}
 				e.log.Info("vector index ready", "index", ix.Name, "table", td.Name, "method", ix.Method,
-					"vectors", e.vec.Get(ix.OID).Index.Stats().Vectors, "took", time.Since(start).Round(time.Millisecond))
+					"vectors", e.vec.Get(ix.OID).Index.Stats().Vectors, "source", source, "replayed", rep.Replayed,
+					"took", time.Since(start).Round(time.Millisecond))
 			}
 		}
 	}

@@ -23,7 +23,9 @@ type buildProgress struct {
 
 // indexBuild is one running build's progress.
 type indexBuild struct {
-	pid         int
+	seq         int   // start order
+	pid         int32 // the building session's backend PID
+	command     string
 	database    string
 	table       string
 	tableOID    uint32
@@ -43,7 +45,7 @@ func (p *buildProgress) start(b *indexBuild) func() {
 	}
 	p.next++
 	id := p.next
-	b.pid = id
+	b.seq = id
 	p.builds[id] = b
 	return func() {
 		p.mu.Lock()
@@ -66,26 +68,49 @@ func (p *buildProgress) snapshot() []indexBuild {
 	for _, b := range p.builds {
 		out = append(out, *b)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
 }
 
+// Commands a build runs for, as pg_stat_progress_create_index's command
+// column names them.
+const (
+	cmdCreateIndex             = "CREATE INDEX"
+	cmdCreateIndexConcurrently = "CREATE INDEX CONCURRENTLY"
+	cmdReindex                 = "REINDEX"
+	cmdReindexConcurrently     = "REINDEX CONCURRENTLY"
+)
+
 // buildVectorIndex builds a vector index over the rows the transaction
-// sees, reporting each phase as a NOTICE and in the progress view. The
-// index becomes visible to other sessions when the transaction commits.
-func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc, announce bool) error {
+// sees for command (one of the cmd constants), reporting each phase as a
+// NOTICE and in pg_stat_progress_create_index. An empty command is a
+// rebuild inside another statement (TRUNCATE, ALTER TABLE): like
+// PostgreSQL, it reports nothing. The index becomes visible to other
+// sessions when the transaction commits.
+func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *storage.IndexDesc, command string) error {
 	if err := executor.CheckIndexable(t); err != nil {
 		return err
 	}
+	announce := command != ""
 	// NB: "initializing" is PostgreSQL's first phase, shown until the
-	// build reports its own.
-	b := &indexBuild{database: s.dbName, table: t.Desc.Name, tableOID: t.Desc.ID, index: ix.Name, indexOID: ix.OID,
-		phase: "initializing", started: time.Now()}
-	done := s.e.builds.start(b)
-	defer done()
+	// build reports its own; the access method's sub-phases show as
+	// "building index: <sub-phase>", as PostgreSQL's view prints them.
+	// index_relid is 0 during a non-concurrent CREATE INDEX, as in
+	// PostgreSQL (the index is not yet in the catalog others see).
+	b := &indexBuild{pid: s.backendPID, command: command, database: s.dbName, table: t.Desc.Name, tableOID: t.Desc.ID,
+		index: ix.Name, indexOID: ix.OID, phase: "initializing", started: time.Now()}
+	if command == cmdCreateIndex {
+		b.indexOID = 0
+	}
+	if announce {
+		done := s.e.builds.start(b)
+		defer done()
+	}
 	lastPhase := ""
 	progress := func(phase string, n, total int) {
-		s.e.builds.update(b, phase, n, total)
+		if announce {
+			s.e.builds.update(b, "building index: "+phase, n, total)
+		}
 		if phase != lastPhase {
 			if lastPhase != "" && announce {
 				s.notice(pgerr.SuccessfulCompletion, fmt.Sprintf("index %q: %s done", ix.Name, lastPhase))

@@ -50,6 +50,17 @@ func (p *pgParser) accept(kws ...string) bool {
 	return true
 }
 
+// acceptOneOf consumes the next token when it is one of the keywords kws
+// and returns that keyword ("" when none is next).
+func (p *pgParser) acceptOneOf(kws ...string) string {
+	for _, kw := range kws {
+		if p.accept(kw) {
+			return kw
+		}
+	}
+	return ""
+}
+
 // expect consumes the keyword kw or fails.
 func (p *pgParser) expect(kw string) error {
 	if !p.accept(kw) {

@@ -65,14 +65,7 @@ func (p *pgParser) references(c *tree.Constraint) error {
 	for {
 		switch {
 		case p.accept("match"):
-			switch {
-			case p.accept("simple"):
-				c.Match = "SIMPLE"
-			case p.accept("full"):
-				c.Match = "FULL"
-			case p.accept("partial"):
-				c.Match = "PARTIAL"
-			default:
+			if c.Match = strings.ToUpper(p.acceptOneOf("simple", "full", "partial")); c.Match == "" {
 				return p.errHere()
 			}
 		case p.accept("on", "delete"):

@@ -1,6 +1,8 @@
 package sql
 
 import (
+	"strings"
+
 	"github.com/vecgres/vecgres/sql/tree"
 )
 
@@ -67,14 +69,7 @@ func (p *pgParser) comment() (tree.Statement, error) {
 	if err := p.expect("on"); err != nil {
 		return nil, err
 	}
-	switch {
-	case p.accept("table"):
-		c.Kind = "table"
-	case p.accept("column"):
-		c.Kind = "column"
-	case p.accept("index"):
-		c.Kind = "index"
-	default:
+	if c.Kind = p.acceptOneOf("table", "column", "index"); c.Kind == "" {
 		if p.cur().kind == tokIdent {
 			return nil, p.unsupported("COMMENT ON " + p.cur().val)
 		}
@@ -115,18 +110,7 @@ func (p *pgParser) reindex() (tree.Statement, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case p.accept("index"):
-		r.Kind = "INDEX"
-	case p.accept("table"):
-		r.Kind = "TABLE"
-	case p.accept("schema"):
-		r.Kind = "SCHEMA"
-	case p.accept("database"):
-		r.Kind = "DATABASE"
-	case p.accept("system"):
-		r.Kind = "SYSTEM"
-	default:
+	if r.Kind = strings.ToUpper(p.acceptOneOf("index", "table", "schema", "database", "system")); r.Kind == "" {
 		return nil, p.errHere()
 	}
 	r.Concurrently = p.accept("concurrently")

@@ -43,7 +43,16 @@ type Session struct {
 	changes *executor.VectorChanges
 	// seqs is the session's currval/lastval state.
 	seqs executor.SeqSession
+	// backendPID is the process ID the client was given in BackendKeyData
+	// (SetBackendPID); 0 for a session without a connection.
+	backendPID int32
 }
+
+// SetBackendPID records the process ID the wire layer sent the client in
+// BackendKeyData, which pg_backend_pid() and the pid column of
+// pg_stat_progress_create_index report. Call it once, before the first
+// statement; not safe for use concurrent with statements.
+func (s *Session) SetBackendPID(pid int32) { s.backendPID = pid }
 
 type savepoint struct {
 	name     string
@@ -118,6 +127,7 @@ func (s *Session) builtinCtx() *builtin.Ctx {
 		SetSetting:    s.setConfig,
 		Format:        s.FormatOptions(),
 		ServerVersion: VersionString,
+		BackendPID:    s.backendPID,
 	}
 }
 

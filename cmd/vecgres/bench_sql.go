@@ -46,7 +46,9 @@ queries is an exact scan over the matching base vectors, computed here.
 Progress goes to stderr; results to stdout as a table, or with --json one
 object per line (keys phase, index, build_params, search_params, clients,
 filter_pct, recall_at_k, k, qps, p50_ms, p99_ms, build_seconds,
-load_rows_per_sec, index_used, plan, note).
+load_rows_per_sec, index_used, plan, note). Phases: load, insert, rtt (a
+bare SELECT 1 round trip, the floor under every query's latency, to
+compare runs on a machine whose speed drifts), exact, index.
 
 --with and --sweep name options and settings without the index prefix;
 "TYPE:" in front limits one to that index type (repeat the flag), e.g.
@@ -381,6 +383,9 @@ func benchSQL(ctx context.Context, cfg *benchSQLConfig, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stderr, "bench-sql: cat = id %% 100, so each cat value selects 1 %% of rows; filters: %s\n", describeFilters(cfg.filterPcts))
 	if err := r.load(ctx); err != nil {
+		return err
+	}
+	if err := r.roundTripPhase(ctx); err != nil {
 		return err
 	}
 	if err := r.exactPhase(ctx); err != nil {

@@ -136,6 +136,38 @@ func (r *benchRun) filters() []*benchFilter {
 
 // exactPhase measures exact top-k (no index) for every client count and
 // filter; recall must be 1 and anything else is flagged.
+// roundTripPhase measures a bare "SELECT 1" round trip with one client,
+// the floor under every query's latency: the network stack, the client
+// library and the server's protocol handling, no search. Printing it next
+// to the searches lets runs on a machine whose speed drifts (a shared VM)
+// be compared, and with figures taken elsewhere.
+func (r *benchRun) roundTripPhase(ctx context.Context) error {
+	conn, err := r.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var x int
+	var lat []time.Duration
+	var start time.Time
+	for i := 0; i < warmup+1000 || time.Since(start) < r.cfg.maxTime/2; i++ {
+		if i == warmup {
+			start = time.Now()
+		}
+		t0 := time.Now()
+		if err := conn.QueryRow(ctx, "SELECT 1").Scan(&x); err != nil {
+			return fmt.Errorf("SELECT 1: %w", err)
+		}
+		if i >= warmup {
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	res := latencyResult(lat, 1, time.Since(start), 1, 0, 0)
+	res.Phase, res.RecallAtK, res.Note = "rtt", nil, "SELECT 1 round trip"
+	r.out.add(res)
+	return nil
+}
+
 func (r *benchRun) exactPhase(ctx context.Context) error {
 	conns, err := r.connectN(ctx, slices.Max(r.cfg.clients))
 	if err != nil {

@@ -85,6 +85,10 @@ func TestBenchSQLSpawn(t *testing.T) {
 			if r.LoadRowsPerSec == nil || *r.LoadRowsPerSec <= 0 {
 				t.Errorf("%s: rows/s = %v", r.Phase, r.LoadRowsPerSec)
 			}
+		case "rtt":
+			if r.RecallAtK != nil || r.QPS == nil || *r.QPS <= 0 || r.P50ms == nil || *r.P50ms <= 0 || *r.P99ms < *r.P50ms {
+				t.Errorf("rtt row %+v", r)
+			}
 		case "exact":
 			if *r.RecallAtK != 1 || *r.QPS <= 0 || r.K != 10 {
 				t.Errorf("exact (filter %d %%, %d clients): recall %v qps %v k %d, want recall 1", r.FilterPct, r.Clients, *r.RecallAtK, *r.QPS, r.K)
@@ -102,8 +106,8 @@ func TestBenchSQLSpawn(t *testing.T) {
 		}
 	}
 	// exact: 2 filters × 2 client counts; hnsw: 2 filters × 2 sweep values × 2 client counts.
-	if count["load"] != 1 || count["insert"] != 1 || count["exact"] != 4 || count["index"] != 8 {
-		t.Errorf("result lines per phase = %v, want load 1, insert 1, exact 4, index 8\n%s", count, stdout.String())
+	if count["load"] != 1 || count["insert"] != 1 || count["rtt"] != 1 || count["exact"] != 4 || count["index"] != 8 {
+		t.Errorf("result lines per phase = %v, want load 1, insert 1, rtt 1, exact 4, index 8\n%s", count, stdout.String())
 	}
 }
 

@@ -100,7 +100,7 @@ func appendVectorText(buf []byte, v []float32) []byte {
 // benchResult is one line of output. Pointer fields are null in JSON (and
 // blank in the table) where they do not apply to the phase.
 type benchResult struct {
-	Phase          string   `json:"phase"` // load, insert, exact, index
+	Phase          string   `json:"phase"` // load, insert, rtt, exact, index
 	Index          string   `json:"index"`
 	BuildParams    string   `json:"build_params"`
 	SearchParams   string   `json:"search_params"`

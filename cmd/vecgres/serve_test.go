@@ -57,12 +57,19 @@ type server struct {
 // for its "listening on" line.
 func startServer(t *testing.T, dir string) *server {
 	t.Helper()
-	cmd := exec.Command(vecgresBinary(t), "serve", "--listen", "127.0.0.1:0", "--data", dir, "--log-level", "warn")
+	return startServerLog(t, dir, "warn", os.Stderr)
+}
+
+// startServerLog is startServer with the server's log at level written to
+// stderr.
+func startServerLog(t *testing.T, dir, level string, stderr io.Writer) *server {
+	t.Helper()
+	cmd := exec.Command(vecgresBinary(t), "serve", "--listen", "127.0.0.1:0", "--data", dir, "--log-level", level)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

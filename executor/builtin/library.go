@@ -22,6 +22,9 @@ type Ctx struct {
 	Format types.FormatOptions
 	// ServerVersion is the full text version() returns.
 	ServerVersion string
+	// BackendPID answers pg_backend_pid(): the process ID the server sent
+	// the client in BackendKeyData (0 for a session with no connection).
+	BackendPID int32
 }
 
 // EvalFunc is the body of a built-in function or operator. args have

@@ -32,6 +32,9 @@ func (l *Library) addMisc() {
 	l.fn("clock_timestamp", nil, tstz, func(*Ctx, []types.Datum) (types.Datum, error) {
 		return types.NewTime(types.TimeToMicros(time.Now())), nil
 	}).Volatile = true
+	l.fn("pg_backend_pid", nil, types.Int4Type, func(ctx *Ctx, _ []types.Datum) (types.Datum, error) {
+		return types.NewInt(int64(ctx.BackendPID)), nil
+	})
 	l.fn("version", nil, t, func(ctx *Ctx, _ []types.Datum) (types.Datum, error) { return str(ctx.ServerVersion), nil })
 	name := types.NameType
 	l.fn("current_database", nil, name, func(ctx *Ctx, _ []types.Datum) (types.Datum, error) { return str(ctx.Database), nil })

@@ -52,9 +52,16 @@
 // # Metrics
 //
 // Splits are Euclidean on the stored vectors (unit vectors for cosine), so
-// L2, cosine and L1 behave like Annoy's euclidean/angular/manhattan; inner
-// product ranks candidates exactly but the trees partition by position,
-// not by norm, so its recall is lower.
+// L2, cosine and L1 behave like Annoy's euclidean/angular/manhattan. Inner
+// product is not a metric: splitting the raw vectors by position sends a
+// query to the vectors near it, not to those with the largest q·x. So for
+// inner product the build splits vectors lifted to x' = (x, √(M² − ‖x‖²))
+// (M the largest norm; Bachrach et al. 2014, as Annoy's dot metric does),
+// where Euclidean order from (q, 0) is inner-product order, and the walk
+// scales the query to norm M (build.go ipLift, search.go walkQuery). The
+// stored planes keep Dims() values: the query's extra coordinate is 0.
+// An image saved before the lift (same format) keeps its old trees until
+// the next rebuild (REINDEX).
 //
 // # Concurrency
 //

@@ -197,5 +197,8 @@ func (ix *Index) restore(dead []uint8, zeros []uint64) error {
 			return fmt.Errorf("leaf slot %d beyond the %d built", s, f.built)
 		}
 	}
+	// NB: the lift's M is not stored: the built slots (tombstones
+	// included) are the ones the build measured, so it is recomputed.
+	f.liftNorm = ix.liftNorm(f.built)
 	return nil
 }

@@ -39,7 +39,10 @@ func recallQPS(t testing.TB, ix vindex.Index, ds *dataset.Dataset, p *vindex.Sea
 }
 
 // Recall floors on siftsmall, default n_trees (10), seed 1, pinned a
-// little below the measured values (l2 0.952, cosine 0.949); lowered only
+// little below the measured values (l2 0.952, cosine 0.949, ip 0.939:
+// SIFT norms vary little, and the inner-product lift costs 0.014 there
+// against splits on the raw vectors, while it is what makes ip work when
+// norms vary, see recall_ip_test.go); lowered only
 // with a recorded reason. NB: the defaults changed from 20 trees and
 // search_k 2000 (recall 1.0, slower than flat) to 10 trees and search_k
 // 500; the 0.9 floor is unchanged.
@@ -51,6 +54,7 @@ func TestRecallSiftsmall(t *testing.T) {
 	}{
 		{"l2", 0, 0.9}, // default search_k = 10*10*5
 		{"cosine", 0, 0.9},
+		{"ip", 0, 0.9},
 	} {
 		t.Run(fmt.Sprintf("%s/search_k=%d", tc.metric, tc.searchK), func(t *testing.T) {
 			ds := vindextest.SharedDataset(t, "siftsmall", tc.metric)

@@ -20,9 +20,10 @@ type qitem struct {
 // allocates nothing.
 type searchScratch struct {
 	q       []float32
-	pq      []qitem  // max-heap on pri
-	cands   []uint32 // distinct slots collected from leaves
-	visited []uint32 // epoch at which each slot was collected
+	wq      []float32 // query the forest walk uses (walkQuery)
+	pq      []qitem   // max-heap on pri
+	cands   []uint32  // distinct slots collected from leaves
+	visited []uint32  // epoch at which each slot was collected
 	epoch   uint32
 	dists   []float32
 	top     topk.Heap
@@ -32,7 +33,7 @@ type searchScratch struct {
 func (ix *Index) getScratch() *searchScratch {
 	s, _ := ix.scratch.Get().(*searchScratch)
 	if s == nil {
-		s = &searchScratch{q: make([]float32, ix.dims)}
+		s = &searchScratch{q: make([]float32, ix.dims), wq: make([]float32, ix.dims)}
 	}
 	if len(s.visited) < len(ix.ids) {
 		s.visited = make([]uint32, len(ix.ids)+len(ix.ids)/4)
@@ -97,6 +98,7 @@ func (ix *Index) Search(q []float32, k int, p *vindex.SearchParams, dst []vindex
 // searchForest walks all trees best-first and ranks the candidates.
 // Returns the distances and margins computed.
 func (ix *Index) searchForest(s *searchScratch, sp *vindex.SearchParams) int {
+	ix.walkQuery(s)
 	inf := float32(math.Inf(1))
 	for _, r := range ix.f.roots {
 		s.push(qitem{pri: inf, node: r})
@@ -122,6 +124,28 @@ func (ix *Index) searchForest(s *searchScratch, sp *vindex.SearchParams) int {
 	}
 }
 
+// walkQuery sets s.wq, the query the forest walk measures margins with:
+// the prepared query itself, or for inner product the query scaled to
+// norm M (forest.liftNorm). NB: scaling by a positive factor keeps the
+// inner-product order, and puts the query on the sphere of radius M where
+// the lifted vectors lie (see ipLift), so the margins to the planes are
+// on the scale of the gaps between vectors rather than shrunk toward the
+// offsets when ‖q‖ is small. A zero query is walked as is.
+func (ix *Index) walkQuery(s *searchScratch) {
+	copy(s.wq, s.q)
+	if ix.f.liftNorm == 0 {
+		return
+	}
+	sq := sqNorm(s.q)
+	if sq == 0 {
+		return
+	}
+	f := float32(float64(ix.f.liftNorm) / math.Sqrt(sq))
+	for i := range s.wq {
+		s.wq[i] *= f
+	}
+}
+
 // collect pops queue items until target distinct slots were collected or
 // the queue is empty. Returns the margins computed.
 //
@@ -138,7 +162,7 @@ func (ix *Index) collect(s *searchScratch, target int) int {
 		it := s.pop()
 		n, pri := it.node, it.pri
 		for n >= 0 {
-			m := distance.Dot(f.planes[int(n)*d:int(n+1)*d], s.q) + f.offsets[n]
+			m := distance.Dot(f.planes[int(n)*d:int(n+1)*d], s.wq) + f.offsets[n]
 			work++
 			s.nodes++
 			if m > 0 {

@@ -520,47 +520,59 @@ func (s *suite) testLoadCorrupt(t *testing.T) {
 	}
 }
 
+// testRecall measures recall@10 against flat for every metric on the
+// clustered dataset, and for inner product also on ScaledClustered, where
+// vector norms vary and inner-product order differs from position.
 func (s *suite) testRecall(t *testing.T) {
 	n, dims := s.opts.RecallN, s.opts.RecallDims
-	vecs := Clustered(81, n, dims, 20)
-	ids := SeqIDs(0, n)
-	const nq, k = 50, 10
-	queries := Clustered(82, nq, dims, 20)
 	for _, m := range s.opts.Metrics {
-		x, ref := s.build(t, dims, m, ids, vecs)
-		var sum float64
+		s.checkRecall(t, m, "clustered", Clustered(81, n, dims, 20), Clustered(82, 50, dims, 20))
+		if m == vindex.InnerProduct {
+			s.checkRecall(t, m, "clustered with varying norms", ScaledClustered(83, n, dims, 20), ScaledClustered(84, 50, dims, 20))
+		}
+	}
+}
+
+// checkRecall checks recall@10 of one metric on vecs (ids 0..n-1) for the
+// queries against MinRecall, and with filters against FilteredMinRecall.
+func (s *suite) checkRecall(t *testing.T, m vindex.Metric, data string, vecs, queries []float32) {
+	dims := s.opts.RecallDims
+	n, nq := len(vecs)/dims, len(queries)/dims
+	const k = 10
+	ids := SeqIDs(0, n)
+	x, ref := s.build(t, dims, m, ids, vecs)
+	var sum float64
+	for qi := range nq {
+		q := queries[qi*dims : (qi+1)*dims]
+		got := search(t, x, q, k, s.opts.Params)
+		s.checkWellFormed(t, m, q, k, got, vecLookup(dims, ids, vecs))
+		sum += RecallAtK(got, search(t, ref, q, k, nil), k)
+	}
+	recall := sum / float64(nq)
+	t.Logf("%v, %s: recall@%d = %.4f over %d vectors of %d dims (floor %.2f)", m, data, k, recall, n, dims, s.opts.MinRecall)
+	if recall < s.opts.MinRecall {
+		t.Errorf("%v, %s: recall@%d = %.4f, below the floor %.2f", m, data, k, recall, s.opts.MinRecall)
+	}
+	if s.opts.FilteredMinRecall <= 0 {
+		return
+	}
+	for _, pct := range []uint64{10, 1} {
+		f := func(id uint64) bool { return id%100 < pct }
+		var fsum float64
 		for qi := range nq {
 			q := queries[qi*dims : (qi+1)*dims]
-			got := search(t, x, q, k, s.opts.Params)
-			s.checkWellFormed(t, m, q, k, got, vecLookup(dims, ids, vecs))
-			sum += RecallAtK(got, search(t, ref, q, k, nil), k)
-		}
-		recall := sum / nq
-		t.Logf("%v: recall@%d = %.4f over %d vectors of %d dims (floor %.2f)", m, k, recall, n, dims, s.opts.MinRecall)
-		if recall < s.opts.MinRecall {
-			t.Errorf("%v: recall@%d = %.4f, below the floor %.2f", m, k, recall, s.opts.MinRecall)
-		}
-		if s.opts.FilteredMinRecall <= 0 {
-			continue
-		}
-		for _, pct := range []uint64{10, 1} {
-			f := func(id uint64) bool { return id%100 < pct }
-			var fsum float64
-			for qi := range nq {
-				q := queries[qi*dims : (qi+1)*dims]
-				got := search(t, x, q, k, withFilter(s.opts.Params, f))
-				for _, r := range got {
-					if !f(r.ID) {
-						t.Fatalf("%v %d%% filter: returned rejected id %d", m, pct, r.ID)
-					}
+			got := search(t, x, q, k, withFilter(s.opts.Params, f))
+			for _, r := range got {
+				if !f(r.ID) {
+					t.Fatalf("%v, %s, %d%% filter: returned rejected id %d", m, data, pct, r.ID)
 				}
-				fsum += RecallAtK(got, search(t, ref, q, k, withFilter(nil, f)), k)
 			}
-			fr := fsum / nq
-			t.Logf("%v: recall@%d with a %d%% filter = %.4f (floor %.2f)", m, k, pct, fr, s.opts.FilteredMinRecall)
-			if fr < s.opts.FilteredMinRecall {
-				t.Errorf("%v: recall@%d with a %d%% filter = %.4f, below the floor %.2f", m, k, pct, fr, s.opts.FilteredMinRecall)
-			}
+			fsum += RecallAtK(got, search(t, ref, q, k, withFilter(nil, f)), k)
+		}
+		fr := fsum / float64(nq)
+		t.Logf("%v, %s: recall@%d with a %d%% filter = %.4f (floor %.2f)", m, data, k, pct, fr, s.opts.FilteredMinRecall)
+		if fr < s.opts.FilteredMinRecall {
+			t.Errorf("%v, %s: recall@%d with a %d%% filter = %.4f, below the floor %.2f", m, data, k, pct, fr, s.opts.FilteredMinRecall)
 		}
 	}
 }
