@@ -60,6 +60,8 @@ type AnnScan struct {
 
 	out [][]types.Datum
 	pos int
+	// qbits is the query as a bit string when Metric orders bit strings.
+	qbits types.Datum
 	// mirror, when set, serves row fetches from memory.
 	mirror *rowMirror
 	vecs   *VectorIndexes
@@ -89,12 +91,21 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
+	dims := int(a.Table.Types[a.Column].Typmod)
+	a.qbits = types.Null
+	if isBitMetric(a.Metric) {
+		// NB: exact strategies compare the packed bits (a.qbits); the
+		// index searches the bits as 0/1 floats (vector_bits.go).
+		if a.qbits, err = bitQuery(qv, a.Query.Type(), dims); err != nil {
+			return err
+		}
+		qv = types.NewVector(indexVector(a.qbits))
+	}
 	if qv.K != types.KindVector {
 		if qv, err = types.Cast(qv, a.Query.Type(), types.VectorType, false); err != nil {
 			return err
 		}
 	}
-	dims := int(a.Table.Types[a.Column].Typmod)
 	if len(qv.Vec) != dims {
 		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
 	}
@@ -662,6 +673,13 @@ func (a *AnnScan) distance(q []float32, row []types.Datum) (float64, distClass) 
 		return 0, distNull
 	}
 	a.Distances++
+	if isBitMetric(a.Metric) {
+		d, ok := bitDistance(a.Metric, a.qbits, v)
+		if !ok {
+			return 0, distNull
+		}
+		return d, distNumber
+	}
 	d := metricDistance(a.Metric, q, v.Vec)
 	if math.IsNaN(d) {
 		return 0, distNaN

@@ -15,7 +15,9 @@
 // Vector indexes: VectorIndexes (vector_index.go) owns the live
 // vindex.Index of every vector index, builds, loads and checkpoints them;
 // VectorChanges (vector_changes.go) carries one transaction's changes to
-// commit. The durability protocol is documented on VectorIndexes.
+// commit. The durability protocol is documented on VectorIndexes. Bit
+// columns (pgvector's bit_hamming_ops, bit_jaccard_ops) are indexed as 0/1
+// float vectors; vector_bits.go says why and holds the conversions.
 //
 // Invariants:
 //   - A row returned by Next is valid until the next call; consumers that

@@ -193,10 +193,11 @@ func (v *VectorIndexes) applyToCaches(ops []tableOp, tables map[uint32]bool) {
 	}
 }
 
-// hasVectorColumn reports whether t has a vector column.
+// hasVectorColumn reports whether t has a column a vector index can
+// cover (vector, bit, bit varying).
 func hasVectorColumn(t *storage.TableDesc) bool {
 	for _, c := range t.Columns {
-		if c.TypeOID == types.VectorOID {
+		if c.TypeOID == types.VectorOID || c.TypeOID == types.OidBit || c.TypeOID == types.OidVarBit {
 			return true
 		}
 	}

@@ -103,7 +103,7 @@ func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Dat
 	for _, li := range lis {
 		var vec []float32
 		if !del && !row[li.Column].IsNull() {
-			vec = row[li.Column].Vec
+			vec = indexVector(row[li.Column])
 		}
 		if c.local[li.OID] == li {
 			// NB: a private index: change it now; a rollback discards it.

@@ -85,6 +85,10 @@ func OpclassMetric(opclass string) (vindex.Metric, bool) {
 		return vindex.Cosine, true
 	case "vector_l1_ops":
 		return vindex.L1, true
+	case "bit_hamming_ops":
+		return vindex.Hamming, true
+	case "bit_jaccard_ops":
+		return vindex.Jaccard, true
 	}
 	return 0, false
 }
@@ -157,7 +161,7 @@ func (v *VectorIndexes) newIndex(ix *storage.IndexDesc, dims int, metric vindex.
 	for _, o := range ix.Options {
 		params[o.Name] = o.Value
 	}
-	idx, err := v.reg.New(registryName(ix.Method), dims, metric, params)
+	idx, err := v.reg.New(registryName(ix.Method), dims, indexMetric(metric), params)
 	if err != nil {
 		return nil, pgerr.Wrap(err, pgerr.InvalidParameterValue, "creating index "+ix.Name)
 	}
@@ -229,7 +233,7 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 		}
 		id, _ := VectorID(t, t.PKFromRowKey([]byte(row[len(row)-1].S)))
 		ids = append(ids, id)
-		vecs = append(vecs, vec.Vec...)
+		vecs = append(vecs, indexVector(vec)...)
 		if progress != nil && len(ids)%10000 == 0 {
 			progress(scanPhase, len(ids), 0)
 		}
@@ -398,7 +402,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error
 			}
 			continue
 		}
-		if err := idx.Add([]uint64{id}, row[li.Column].Vec); err != nil {
+		if err := idx.Add([]uint64{id}, indexVector(row[li.Column])); err != nil {
 			return rep, err
 		}
 	}

@@ -303,7 +303,7 @@ func FormatExpr(e executor.Expr, cols []Column) string {
 			}
 			return txt
 		}
-		return "'" + strings.ReplaceAll(txt, "'", "''") + "'::" + e.Typ.String()
+		return "'" + strings.ReplaceAll(txt, "'", "''") + "'::" + constTypeName(e.Typ)
 	case *executor.Call:
 		if e.Op != "" && len(e.Args) == 2 {
 			return "(" + FormatExpr(e.Args[0], cols) + " " + e.Op + " " + FormatExpr(e.Args[1], cols) + ")"
@@ -399,7 +399,7 @@ func indexCond(conds []executor.Expr, cols []Column) string {
 			// the constant with its type, as PostgreSQL's cross-type
 			// operator does: (id < '3000000000'::bigint).
 			if k, ok := v.(*executor.Const); ok && !k.Value.IsNull() {
-				val = "'" + string(types.AppendText(nil, k.Typ, k.Value, types.FormatOptions{})) + "'::" + k.Typ.String()
+				val = "'" + string(types.AppendText(nil, k.Typ, k.Value, types.FormatOptions{})) + "'::" + constTypeName(k.Typ)
 			}
 		}
 		parts[i] = "(" + FormatExpr(col, cols) + " " + op + " " + val + ")"
@@ -468,4 +468,14 @@ func arrayElem(c *executor.Const) string {
 		return txt
 	}
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(txt) + `"`
+}
+
+// constTypeName is the type name ruleutils prints after a constant
+// (format_type_with_typemod): as T.String, except that bit without a
+// modifier is quoted, "bit", since plain bit would mean bit(1).
+func constTypeName(t types.T) string {
+	if t.Family == types.Bit && t.Typmod < 0 {
+		return `"bit"`
+	}
+	return t.String()
 }

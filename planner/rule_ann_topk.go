@@ -14,6 +14,8 @@ var distanceOps = map[string]vindex.Metric{
 	"<=>": vindex.Cosine, "cosine_distance": vindex.Cosine, "vec_cosine_distance": vindex.Cosine,
 	"<#>": vindex.InnerProduct, "vector_negative_inner_product": vindex.InnerProduct, "vec_negative_inner_product": vindex.InnerProduct,
 	"<+>": vindex.L1, "l1_distance": vindex.L1, "vec_l1_distance": vindex.L1,
+	"<~>": vindex.Hamming, "hamming_distance": vindex.Hamming,
+	"<%>": vindex.Jaccard, "jaccard_distance": vindex.Jaccard,
 }
 
 // annTopK rewrites TopK(Project(Scan)) ordered by the distance between a
@@ -63,7 +65,14 @@ func annTopK(o *Optimizer, n Node) Node {
 	if col < 0 {
 		return n
 	}
-	if s.Table.Types[col].Family != types.Vector {
+	// NB: bit metrics need bit(n): every row then has the query's length,
+	// so no row distance can fail (bit varying rows may differ; the exact
+	// top-k raises pgvector's error for them).
+	want := types.Vector
+	if bitMetric(metric) {
+		want = types.Bit
+	}
+	if s.Table.Types[col].Family != want {
 		return n
 	}
 	ix := matchingIndex(s.Table.Desc, col, metric)
@@ -85,6 +94,9 @@ func annTopK(o *Optimizer, n Node) Node {
 	p.Input = ann
 	return t
 }
+
+// bitMetric reports whether m orders bit strings (pgvector's <~>, <%>).
+func bitMetric(m vindex.Metric) bool { return m == vindex.Hamming || m == vindex.Jaccard }
 
 // matchingIndex finds a vector index on column col whose operator class
 // orders by metric.

@@ -269,6 +269,12 @@ func exprName(e tree.Expr) string {
 		if n := exprName(e.Expr); n != "?column?" {
 			return n
 		}
+		if _, lit := e.Expr.(*tree.StringLit); lit && e.Type.Name == "bit" && len(e.Type.Mods) == 0 {
+			// NB: a B'...' or X'...' constant (the front layer spells it
+			// as a cast to bit without a modifier) is unnamed, as in
+			// PostgreSQL.
+			return "?column?"
+		}
 		return e.Type.Name
 	case *tree.Case:
 		return "case"

@@ -94,6 +94,11 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 		if !ok {
 			return dStr("???"), nil
 		}
+		if t.Family == types.Bit && mod < 0 && !a[1].IsNull() {
+			// NB: bit with no modifier is not BIT (which means bit(1)), so
+			// format_type quotes it when a modifier argument is given.
+			return dStr(`"bit"`), nil
+		}
 		return dStr(t.String()), nil
 	}}},
 	"pg_get_indexdef": {

@@ -131,7 +131,7 @@ func colType(c storage.ColumnDesc) types.T {
 // catalogTypes are the types pg_type lists.
 func catalogTypes() []types.T {
 	oids := []uint32{16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 30, 114, 700, 701, 1042, 1043, 1082, 1114, 1184, 1186,
-		1700, 2205, 2206, 2249, 2278, 2950, 3802, 4089, 705, types.VectorOID}
+		1700, 2205, 2206, 2249, 2278, 2950, 3802, 4089, 705, types.OidBit, types.OidVarBit, types.VectorOID}
 	var out []types.T
 	for _, o := range oids {
 		if t, ok := types.FromOID(o, -1); ok {
@@ -304,6 +304,8 @@ var pgCatalog = map[string]virtualRel{
 				cat := "U"
 				if t.Family == types.Array {
 					elem, cat = t.Elem.OID(), "A"
+				} else if t.Family == types.Bit || t.Family == types.VarBit {
+					cat = "V"
 				}
 				arr := uint32(0)
 				if t.Family != types.Array {

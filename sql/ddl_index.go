@@ -24,6 +24,17 @@ var vectorOpclasses = map[string]bool{
 	"vector_l2_ops": true, "vector_ip_ops": true, "vector_cosine_ops": true, "vector_l1_ops": true,
 }
 
+// bitOpclasses are pgvector's operator classes for bit, with the access
+// methods pgvector defines each for (ivfflat has no bit_jaccard_ops).
+var bitOpclasses = map[string]map[string]bool{
+	"bit_hamming_ops": {"hnsw": true, "ivfflat": true},
+	"bit_jaccard_ops": {"hnsw": true},
+}
+
+// maxBitIndexDims is the longest bit column pgvector's hnsw and ivfflat
+// index (HNSW_MAX_DIM and IVFFLAT_MAX_DIM times 32).
+const maxBitIndexDims = 64000
+
 func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Result, error) {
 	if st.Concurrently {
 		if err := s.preventInTxnBlock("CREATE INDEX CONCURRENTLY"); err != nil {
@@ -143,24 +154,56 @@ func validateVectorIndex(t *executor.Table, ix *storage.IndexDesc, st *tree.Crea
 	}
 	col := ix.Columns[0]
 	ct := t.Types[col]
-	if ct.Family != types.Vector {
-		return pgerr.Newf(pgerr.UndefinedObject, "data type %s has no default operator class for access method %q", ct, ix.Method).
-			WithHint("You must specify an operator class for the index or define a default operator class for the data type.")
-	}
-	if ix.Opclasses[0] == "" {
+	isBit := ct.Family == types.Bit || ct.Family == types.VarBit
+	if ix.Opclasses[0] == "" && ct.Family == types.Vector {
 		ix.Opclasses[0] = "vector_l2_ops"
 	}
-	if !vectorOpclasses[ix.Opclasses[0]] {
-		return pgerr.Newf(pgerr.UndefinedObject, "operator class %q does not exist for access method %q", ix.Opclasses[0], ix.Method)
+	if err := checkVectorOpclass(ix.Method, ix.Opclasses[0], ct); err != nil {
+		return err
 	}
 	if ct.Typmod < 1 {
 		return pgerr.New(pgerr.DataException, "column does not have dimensions")
+	}
+	if isBit && ct.Typmod > maxBitIndexDims {
+		return pgerr.Newf(pgerr.ProgramLimitExceeded, "column cannot have more than %d dimensions for %s index", maxBitIndexDims, ix.Method)
 	}
 	opts, err := vectorIndexOptions(ix.Method, st.With)
 	if err != nil {
 		return err
 	}
 	ix.Options = opts
+	return nil
+}
+
+// checkVectorOpclass checks that opclass exists for method and accepts
+// the column type ct, with PostgreSQL's errors: 42704 for no default
+// operator class or an operator class the method lacks, 42804 for one of
+// another data type; 0A000 for a bit varying column, which vecgres cannot
+// index (its values may be shorter than the column's length).
+func checkVectorOpclass(method, opclass string, ct types.T) error {
+	isBit := ct.Family == types.Bit || ct.Family == types.VarBit
+	if opclass == "" {
+		return pgerr.Newf(pgerr.UndefinedObject, "data type %s has no default operator class for access method %q", ct.WithTypmod(-1), method).
+			WithHint("You must specify an operator class for the index or define a default operator class for the data type.")
+	}
+	var forType string
+	switch {
+	case vectorOpclasses[opclass]:
+		forType = "vector"
+	case bitOpclasses[opclass][method]:
+		forType = "bit"
+	default:
+		return pgerr.Newf(pgerr.UndefinedObject, "operator class %q does not exist for access method %q", opclass, method)
+	}
+	if (forType == "bit") != isBit || (forType == "vector" && ct.Family != types.Vector) {
+		return pgerr.Newf(pgerr.DatatypeMismatch, "operator class %q does not accept data type %s", opclass, ct.WithTypmod(-1))
+	}
+	if ct.Family == types.VarBit {
+		// NB: an index keeps every value at the column's length
+		// (executor/vector_bits.go); bit varying values may be shorter.
+		return pgerr.Newf(pgerr.FeatureNotSupported, "operator class %q needs a bit(n) column, not bit varying", opclass).
+			WithHint("Declare the column as bit(n), or index (col::bit(n)) once expression indexes exist.")
+	}
 	return nil
 }
 

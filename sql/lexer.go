@@ -16,7 +16,7 @@ const (
 	tokIdent          // unquoted word; val is folded to lower case (keywords too)
 	tokQIdent         // "quoted identifier"; val is exact
 	tokString         // '...', E'...', $$...$$; val is after escape processing
-	tokBitStr         // B'...' or X'...'; val is the body, raw[0] tells which
+	tokBitStr         // B'...' or X'...'; val is the body prefixed by b or x, as bit's input takes it
 	tokNumber         // numeric literal; val == raw
 	tokParam          // $N; num holds N
 	tokOp             // operator or punctuation; val is the operator text
@@ -165,7 +165,8 @@ func (l *lexer) next() error {
 		if err != nil {
 			return err
 		}
-		l.emit(tokBitStr, v, start)
+		// NB: scan.l hands bit_in the body after a 'b' or 'x' marker.
+		l.emit(tokBitStr, string(c|0x20)+v, start)
 	case c == '\'':
 		v, err := l.quoted(start, false)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/vecgres/vecgres/sql/pgerr"
+	"github.com/vecgres/vecgres/sql/tree"
 )
 
 // rewriter turns the Postgres tokens of one statement into SQL text the
@@ -375,8 +376,9 @@ func (r *rewriter) primary() frag {
 		f.at(quoteString(t.val), t.pos)
 		return f
 	case tokBitStr:
-		r.failCode(pgerr.FeatureNotSupported, t.pos, "bit string literals are not supported")
-		return f
+		// B'0101' and X'1F' are constants of type bit without a modifier.
+		r.i++
+		return call(mkCast, t.pos, lit(quoteString(t.val)), lit(quoteString(encodeType(tree.TypeName{Name: "bit"}))), lit(itoa(t.pos)))
 	case tokParam:
 		r.i++
 		r.paramAt[t.pos] = t.num

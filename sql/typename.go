@@ -24,7 +24,7 @@ var typeAliases = map[string]string{
 	"cid": "cid", "inet": "inet", "cidr": "cidr", "money": "money", "pg_node_tree": "pg_node_tree",
 	"anyarray": "anyarray", "record": "record", "void": "void", "unknown": "unknown",
 	"timestamp": "timestamp", "time": "time", "float": "float8", "char": "bpchar",
-	"character": "bpchar", "double": "float8",
+	"character": "bpchar", "double": "float8", "bit": "bit", "varbit": "varbit",
 }
 
 // isTypeStart reports whether an unquoted word can begin a built-in type
@@ -140,6 +140,11 @@ func parseTypeName(toks []token, i int) (tn tree.TypeName, next int, ok bool) {
 	}
 	if tn.Name == "bpchar" && t.kind == tokIdent && len(tn.Mods) == 0 && name != "bpchar" {
 		tn.Mods = []int{1} // char without a length is char(1)
+	}
+	if tn.Name == "bit" && t.kind == tokIdent && len(tn.Mods) == 0 {
+		// NB: SQL's BIT is bit(1); the quoted "bit" keeps no modifier, as
+		// in PostgreSQL (format_type prints that type as "bit").
+		tn.Mods = []int{1}
 	}
 	if tn.Name == "interval" {
 		// Interval field qualifiers (YEAR, DAY TO SECOND, ...) are accepted and dropped.

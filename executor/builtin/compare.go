@@ -17,7 +17,7 @@ var comparableTypes = []types.T{
 	types.Float4Type, types.Float8Type, types.NumericType,
 	types.TextType, types.BpcharType, types.NameType, types.CharType, types.ByteaType,
 	types.TimestamptzType, types.TimestampType, types.DateType, types.IntervalType,
-	types.UuidType, types.VectorType, types.OidType,
+	types.UuidType, types.VectorType, types.OidType, types.BitType, types.VarBitType,
 }
 
 var cmpOps = []string{"=", "<>", "<", "<=", ">", ">="}

@@ -138,6 +138,8 @@ func NewLibrary() *Library {
 	l.addText()
 	l.addRegex()
 	l.addVector()
+	l.addBit()
+	l.addBitOps()
 	l.addMath()
 	l.addMisc()
 	l.addJSONBuild()

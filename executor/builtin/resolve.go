@@ -60,6 +60,7 @@ const (
 	catString   category = 'S'
 	catTimespan category = 'T'
 	catUser     category = 'U'
+	catBitStr   category = 'V'
 	catUnknown  category = 'X'
 	catInternal category = 'Z'
 )
@@ -93,6 +94,10 @@ func categoryOf(t types.T) (category, bool) {
 		return catPseudo, false
 	case types.Char:
 		return catInternal, false
+	case types.Bit:
+		return catBitStr, false
+	case types.VarBit:
+		return catBitStr, true
 	}
 	return catUser, false
 }
@@ -767,6 +772,8 @@ func typeName(t types.T) string {
 		return "timestamp without time zone"
 	case types.Char:
 		return `"char"`
+	case types.VarBit:
+		return "bit varying"
 	case types.Array:
 		if t.Elem != nil {
 			return typeName(*t.Elem) + "[]"

@@ -36,6 +36,16 @@ func CastWithOptions(d Datum, from, to T, explicit bool, opts FormatOptions) (Da
 		return Null, nil
 	}
 	if from.Family == Unknown {
+		if to.Family == Bit || to.Family == VarBit {
+			// NB: PostgreSQL reads the literal without the modifier, then
+			// applies the length coercion, which truncates or pads when
+			// explicit ('0101'::bit(3) is 010) and fails otherwise.
+			b, err := ParseBit(d.S)
+			if err != nil {
+				return Null, err
+			}
+			return applyBitTypmod(b, to, explicit)
+		}
 		return ParseTextWithOptions(to, d.S, opts)
 	}
 	if from.Family == to.Family && from.Family != Array {
@@ -108,6 +118,12 @@ func CastWithOptions(d Datum, from, to T, explicit bool, opts FormatOptions) (Da
 		return vectorToArray(d, to)
 	case f == Array && t == Vector:
 		return arrayToVector(d, from, to)
+	case (f == Bit || f == VarBit) && (t == Bit || t == VarBit):
+		return applyBitTypmod(d, to, explicit)
+	case (f == Int4 || f == Int8) && t == Bit:
+		return bitFromInt(d.I, intWidth(f)*8, to), nil
+	case f == Bit && (t == Int4 || t == Int8):
+		return bitToInt(d, intWidth(t)*8)
 	case f == Array && t == Array:
 		return castArray(d, from, to, explicit, opts)
 	}
@@ -144,6 +160,8 @@ func applyTypmod(d Datum, to T, explicit bool) (Datum, error) {
 			return Null, err
 		}
 		return d, nil
+	case Bit, VarBit:
+		return applyBitTypmod(d, to, explicit)
 	case Timestamp, Timestamptz:
 		return NewTime(roundTimestamp(d.I, to.Typmod)), nil
 	case Name:

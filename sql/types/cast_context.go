@@ -135,6 +135,11 @@ func builtinCastContext(from, to T) CastContext {
 	case f == Int2Vector && t == Array && to.Elem != nil && to.Elem.Family == Int2,
 		f == OidVector && t == Array && to.Elem != nil && to.Elem.Family == Oid:
 		return CastImplicit
+	// bit and bit varying are binary-compatible (pg_cast: implicit both ways)
+	case f == Bit && t == VarBit, f == VarBit && t == Bit:
+		return CastImplicit
+	case (f == Int4 || f == Int8) && t == Bit, f == Bit && (t == Int4 || t == Int8):
+		return CastExplicit
 	// pgvector
 	case f == Vector && t == Array && to.Elem != nil && to.Elem.Family == Float4:
 		return CastImplicit

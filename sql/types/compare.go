@@ -63,6 +63,8 @@ func compareByKind(a, b Datum) int {
 		return strings.Compare(a.S, b.S)
 	case KindVector:
 		return compareVectors(a.Vec, b.Vec)
+	case KindBit:
+		return compareBits(a, b)
 	case KindInterval:
 		return Compare(IntervalType, a, b)
 	case KindArray:

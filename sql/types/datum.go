@@ -20,6 +20,7 @@ const (
 	KindInterval      // I: microseconds, Days, Months: interval (kept apart, as PostgreSQL does)
 	KindVector        // Vec
 	KindArray         // Arr: elements, NULL allowed; one-dimensional
+	KindBit           // I: number of bits, S: the bits packed MSB first (bit.go)
 )
 
 // Datum is one SQL value. It is a plain struct rather than an interface so

@@ -14,5 +14,7 @@
 //     expression. Functions here take both.
 //   - The zero Datum is SQL NULL.
 //   - Vectors never hold NaN or Inf, and their length fits their typmod.
+//   - Bit strings (bit, bit varying; bit.go) hold ceil(n/8) packed bytes
+//     whose unused low bits are zero, so equal strings have equal bytes.
 //   - Errors returned are *pgerr.Error with PostgreSQL's SQLSTATE and message.
 package types

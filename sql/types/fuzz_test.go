@@ -54,7 +54,8 @@ var fuzzTypes = []T{BoolType, Int2Type, Int4Type, Int8Type, Float4Type, Float8Ty
 	{Family: Numeric, Typmod: NumericTypmod(6, 2)}, TextType, {Family: Varchar, Typmod: 7}, {Family: Bpchar, Typmod: 7},
 	NameType, ByteaType, UuidType, DateType, TimestampType, TimestamptzType, IntervalType, JsonType, JsonbType,
 	VectorType, VectorOf(3), OidType, RegclassType, Int2VectorType, CharType,
-	ArrayOf(Int4Type), ArrayOf(TextType), ArrayOf(NumericType), ArrayOf(VectorType)}
+	ArrayOf(Int4Type), ArrayOf(TextType), ArrayOf(NumericType), ArrayOf(VectorType),
+	BitType, BitOf(3), VarBitType, VarBitOf(5), ArrayOf(BitOf(2))}
 
 func FuzzParseText(f *testing.F) {
 	for _, s := range []string{"1", "-1.5e3", "NaN", "t", "{1,NULL}", `{"a b"}`, "[1,2,3]", "2024-01-02 03:04:05+00", "1 day",

@@ -34,6 +34,8 @@ import (
 //	           (bpchar without its trailing spaces)
 //	interval:  span in days (months as 30) then micros within the day
 //	vector:    per element 0x01 + 4 ordered float32 bytes; then 0x00
+//	bit:       the packed bytes as a string, then the bit count as an int
+//	           (bit_cmp's order: bytes, then the shorter string first)
 //	arrays:    per element 0x01 + payload, or 0x02 for a NULL element;
 //	           then 0x00
 //
@@ -101,6 +103,8 @@ func appendKeyPayload(buf []byte, t T, d Datum) []byte {
 		return appendKeyInt(buf, int64(uint32(d.I)))
 	case Bpchar:
 		return appendKeyString(buf, strings.TrimRight(d.S, " "))
+	case Bit, VarBit:
+		return appendKeyInt(appendKeyString(buf, d.S), d.I)
 	}
 	switch d.K {
 	case KindBool, KindInt, KindTime:
@@ -361,6 +365,19 @@ func decodeKeyPayload(r *keyReader, t T) (Datum, error) {
 		}
 	case Void:
 		return Null, nil
+	case Bit, VarBit:
+		s, err := decodeKeyString(r)
+		if err != nil {
+			return Null, err
+		}
+		n, err := r.int64()
+		if err != nil {
+			return Null, err
+		}
+		if n < 0 || (n+7)/8 != int64(len(s)) {
+			return Null, errCorruptKey()
+		}
+		return Datum{K: KindBit, I: n, S: s}, nil
 	}
 	s, err := decodeKeyString(r)
 	if err != nil {

@@ -33,6 +33,8 @@ const (
 	OidUuid         uint32 = 2950
 	OidJsonb        uint32 = 3802
 	OidRegnamespace uint32 = 4089
+	OidBit          uint32 = 1560
+	OidVarBit       uint32 = 1562
 )
 
 // typeInfo is the static pg_type data of one scalar family.
@@ -109,6 +111,10 @@ func infoOf(f Family) typeInfo {
 		return typeInfo{OidRegnamespace, 4090, 4, "regnamespace"}
 	case Vector:
 		return typeInfo{VectorOID, VectorArrayOID, -1, "vector"}
+	case Bit:
+		return typeInfo{OidBit, 1561, -1, "bit"}
+	case VarBit:
+		return typeInfo{OidVarBit, 1563, -1, "varbit"}
 	}
 	return typeInfo{}
 }
@@ -187,6 +193,10 @@ func familyOfOID(oid uint32) (Family, bool) {
 		return Regnamespace, true
 	case VectorOID:
 		return Vector, true
+	case OidBit:
+		return Bit, true
+	case OidVarBit:
+		return VarBit, true
 	}
 	return Unknown, false
 }

@@ -81,6 +81,8 @@ func ParseTextWithOptions(t T, s string, opts FormatOptions) (Datum, error) {
 			return Null, err
 		}
 		return NewVector(v), nil
+	case Bit, VarBit:
+		return parseBitTyped(t, s)
 	case Int2Vector, OidVector:
 		return parseIntVector(t, s)
 	case Array:

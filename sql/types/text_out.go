@@ -47,6 +47,8 @@ func AppendText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
 		return appendInterval(buf, d.Months, d.Days, d.I)
 	case Vector:
 		return appendVectorText(buf, d.Vec)
+	case Bit, VarBit:
+		return appendBitText(buf, d)
 	case Int2Vector, OidVector:
 		for i, e := range d.Arr {
 			if i > 0 {

@@ -36,6 +36,10 @@ func (t T) String() string {
 		if m >= 0 {
 			return "vector(" + strconv.Itoa(int(m)) + ")"
 		}
+	case Bit, VarBit:
+		if m >= 0 {
+			return base + "(" + strconv.Itoa(int(m)) + ")"
+		}
 	case Timestamp, Timestamptz:
 		zone := " without time zone"
 		if t.Family == Timestamptz {
@@ -70,6 +74,8 @@ func sqlName(f Family) string {
 		return "character"
 	case Varchar:
 		return "character varying"
+	case VarBit:
+		return "bit varying"
 	}
 	return infoOf(f).typname
 }
@@ -144,6 +150,13 @@ func canonicalTypeName(name string) (f Family, defaultMods []int, ok bool) {
 		return Uuid, nil, true
 	case "vector":
 		return Vector, nil, true
+	case "bit":
+		// NB: the front layer passes SQL's BIT without a length as bit(1);
+		// a bare "bit" here is the quoted name or a B'...' literal, which
+		// PostgreSQL types as bit without a modifier.
+		return Bit, nil, true
+	case "varbit", "bit varying":
+		return VarBit, nil, true
 	case "oid":
 		return Oid, nil, true
 	case "regclass":
@@ -248,6 +261,19 @@ func typmodIn(f Family, name string, mods []int) (int32, error) {
 		}
 		if mods[0] > MaxVectorDims {
 			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "dimensions for type vector cannot exceed %d", MaxVectorDims)
+		}
+		return int32(mods[0]), nil
+	case Bit, VarBit:
+		// anybit_typmodin
+		if len(mods) != 1 {
+			return 0, pgerr.New(pgerr.InvalidParameterValue, "invalid type modifier")
+		}
+		tn := infoOf(f).typname
+		if mods[0] < 1 {
+			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "length for type %s must be at least 1", tn)
+		}
+		if mods[0] > MaxBitLen {
+			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "length for type %s cannot exceed %d", tn, MaxBitLen)
 		}
 		return int32(mods[0]), nil
 	case Timestamp, Timestamptz:

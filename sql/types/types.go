@@ -36,7 +36,9 @@ const (
 	Char // "char": the one-byte internal type
 	Void
 	Record
-	Array // element type in T.Elem
+	Bit    // bit(n): Typmod n (bit without a length is bit(1); -1 only for B'...' literals)
+	VarBit // bit varying(n): Typmod n, or -1 without a limit
+	Array  // element type in T.Elem
 )
 
 // T is a SQL type: a family plus a type modifier, as PostgreSQL's
@@ -149,6 +151,8 @@ var (
 	Int2VectorType   = T{Family: Int2Vector, Typmod: -1}
 	OidVectorType    = T{Family: OidVector, Typmod: -1}
 	RecordType       = T{Family: Record, Typmod: -1}
+	BitType          = T{Family: Bit, Typmod: -1}
+	VarBitType       = T{Family: VarBit, Typmod: -1}
 )
 
 // MaxVectorDims is the largest number of dimensions a vector may have.

@@ -25,6 +25,7 @@ import (
 //	  strings, bytea, json   uvarint length, bytes
 //	  interval               zigzag months, days, micros
 //	  vector                 uvarint dims, dims × 4 bytes little-endian float32
+//	  bit, varbit            uvarint bit count, ceil(count/8) packed bytes (MSB first)
 //	  arrays                 uvarint count, each element value-encoded
 const (
 	valNull    byte = 0x00
@@ -65,6 +66,9 @@ func AppendValue(buf []byte, t T, d Datum) []byte {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 		}
 		return buf
+	case Bit, VarBit:
+		buf = binary.AppendUvarint(buf, uint64(d.I))
+		return append(buf, d.S...)
 	case Array, Int2Vector, OidVector:
 		elem, _ := t.ElemType()
 		buf = binary.AppendUvarint(buf, uint64(len(d.Arr)))
@@ -180,6 +184,13 @@ func decodeValuePayload(b []byte, t T) (Datum, []byte, error) {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 		}
 		return NewVector(v), b[4*dim:], nil
+	case Bit, VarBit:
+		bits, n := binary.Uvarint(b)
+		if n <= 0 || bits > MaxBitLen || (bits+7)/8 > uint64(len(b)-n) {
+			return Null, b, errCorruptValue()
+		}
+		l := int(bits+7) / 8
+		return Datum{K: KindBit, I: int64(bits), S: string(b[n : n+l])}, b[n+l:], nil
 	case Array, Int2Vector, OidVector:
 		elem, _ := t.ElemType()
 		cnt, n := binary.Uvarint(b)

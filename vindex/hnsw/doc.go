@@ -2,7 +2,8 @@
 // "Efficient and robust approximate nearest neighbor search using
 // Hierarchical Navigable Small World graphs", IEEE TPAMI 2018). It
 // implements vindex.Index for the float metrics L2, inner product, cosine
-// and L1.
+// and L1, and for Jaccard over 0/1 vectors (bit strings, as SQL's
+// bit_jaccard_ops indexes them; distance.JaccardBinary).
 //
 // # Files
 //

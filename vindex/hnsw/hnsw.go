@@ -158,7 +158,8 @@ type Index struct {
 // the CREATE INDEX options as text: "m" (2..100, default 16),
 // "ef_construction" (4..1000, default 64, at least 2*m) and "seed"
 // (level draws; default 0). Unknown options and bad values return a
-// *ParamError. Metrics: L2, InnerProduct, Cosine, L1.
+// *ParamError. Metrics: L2, InnerProduct, Cosine, L1, and Jaccard over
+// 0/1 vectors (bit strings; distance.JaccardBinary).
 func New(dims int, metric vindex.Metric, params map[string]string) (*Index, error) {
 	if dims <= 0 {
 		return nil, fmt.Errorf("hnsw: dimensions must be positive, got %d", dims)
@@ -204,8 +205,12 @@ func New(dims int, metric vindex.Metric, params map[string]string) (*Index, erro
 		ix.stride = dims + 1 // see mips.go
 	case vindex.Cosine:
 		ix.dist, ix.gather = negDot, negDotGather
+	case vindex.Jaccard:
+		// NB: bit vectors held as 0/1 floats (pgvector's bit_jaccard_ops;
+		// see distance.JaccardBinary); ranking and reported distance agree.
+		ix.dist, ix.gather = distance.JaccardBinary, jaccardGather
 	default:
-		return nil, fmt.Errorf("hnsw: metric %d is not supported (use L2, InnerProduct, Cosine or L1)", metric)
+		return nil, fmt.Errorf("hnsw: metric %d is not supported (use L2, InnerProduct, Cosine, L1 or Jaccard)", metric)
 	}
 	ix.quantize = quantizes(metric) && dims >= quantMinDims
 	ix.entry.Store(noEntry)
@@ -227,6 +232,14 @@ func l1Gather(q, data []float32, dims int, rows []uint32, out []float32) {
 	for i, r := range rows[:len(out)] {
 		o := int(r) * dims
 		out[i] = distance.L1(q, data[o:o+dims:o+dims])
+	}
+}
+
+// jaccardGather is distance.JaccardBinary over a list of rows.
+func jaccardGather(q, data []float32, dims int, rows []uint32, out []float32) {
+	for i, r := range rows[:len(out)] {
+		o := int(r) * dims
+		out[i] = distance.JaccardBinary(q, data[o:o+dims:o+dims])
 	}
 }
 
