@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 )
@@ -18,11 +17,7 @@ import (
 func TestBitBinaryFormat(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := ts.connect(t)
 	pc := conn.PgConn()
 	if _, err := pc.Exec(ctx, "CREATE TABLE b (id bigint PRIMARY KEY, e bit(5), v varbit(12))").ReadAll(); err != nil {
 		t.Fatal(err)

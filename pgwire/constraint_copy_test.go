@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -16,11 +15,7 @@ import (
 func TestCopyConstraints(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := ts.connect(t)
 	pc := conn.PgConn()
 	if _, err := pc.Exec(ctx, `CREATE TABLE tree (id int PRIMARY KEY CHECK (id > 0), parent int REFERENCES tree)`).ReadAll(); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -19,11 +18,7 @@ import (
 func TestCopyTo(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := ts.connect(t)
 	if _, err := conn.Exec(ctx, `CREATE TABLE ct (id int PRIMARY KEY, name text, score float8, ok bool, note text, e vector(2));
 		INSERT INTO ct VALUES (1, 'plain', 1.5, true, NULL, '[1,2]'), (2, E'tab\there', -0.25, false, 'x,y', NULL),
 		(3, E'line\nbreak\\back', 1e20, NULL, 'say "hi"', '[0.5,-3]'), (4, '', 0.1, true, '\.', '[0,0]')`); err != nil {

@@ -24,11 +24,7 @@ import (
 func TestE2EPgx(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	setup, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close(ctx)
+	setup := ts.connect(t)
 	if _, err := setup.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS vector"); err != nil {
 		t.Fatal(err)
 	}
@@ -198,11 +194,7 @@ func count(t *testing.T, conn *pgx.Conn, table string) int64 {
 func TestE2EBinaryVector(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := ts.connect(t)
 	pc := conn.PgConn()
 	for _, q := range []string{"CREATE EXTENSION vector", "CREATE TABLE v (id bigint PRIMARY KEY, e vector(3))"} {
 		if _, err := pc.Exec(ctx, q).ReadAll(); err != nil {
@@ -253,11 +245,7 @@ func vectorBinary(v []float32) []byte {
 func TestE2ECopy(t *testing.T) {
 	ts := startTestServer(t)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, ts.connString(""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := ts.connect(t)
 	if _, err := conn.Exec(ctx, "CREATE EXTENSION vector; CREATE TABLE c (id bigint PRIMARY KEY, e vector(2), label text, price numeric(10,2))"); err != nil {
 		t.Fatal(err)
 	}

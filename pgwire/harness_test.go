@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/vecgres/vecgres/sql"
 )
 
@@ -75,6 +77,18 @@ func (ts *testServer) stop(t testing.TB) {
 		ts.shutdown(t)
 		ts.shutdown = nil
 	}
+}
+
+// connect opens a pgx connection to the server as postgres, closed when
+// the test ends.
+func (ts *testServer) connect(t testing.TB) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), ts.connString(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }
 
 // connString is a pgx/libpq URL for the server.
