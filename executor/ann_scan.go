@@ -62,8 +62,10 @@ type AnnScan struct {
 	pos int
 	// qbits is the query as a bit string when Metric orders bit strings.
 	qbits types.Datum
-	// mirror, when set, serves row fetches from memory.
+	// mirror, when set, serves row fetches from memory; pred is Filter
+	// compiled against it (compilePredicate), valid across commits.
 	mirror *rowMirror
+	pred   func(int) bool
 	vecs   *VectorIndexes
 	// Used is the strategy that actually ran; Distances the distance
 	// computations it made and Visited the index nodes it visited (see
@@ -163,11 +165,20 @@ func (a *AnnScan) limit(ctx *Ctx) (int, error) {
 }
 
 // attachMirror points the scan at its table's row mirror, when the
-// mirror can serve it (no pending changes of this transaction).
+// mirror can serve it (no pending changes of this transaction), and
+// compiles the filter against it (a.pred; nil when there is no mirror or
+// the filter has a shape compilePredicate does not handle).
 func (a *AnnScan) attachMirror(ctx *Ctx) {
-	a.mirror, a.vecs = nil, ctx.Vectors
+	a.mirror, a.vecs, a.pred = nil, ctx.Vectors, nil
 	if ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) && !a.WithKey {
 		a.mirror = ctx.Vectors.mirrorOf(a.Table)
+	}
+	if a.mirror != nil && a.Filter != nil {
+		a.vecs.withMirror(a.mirror, func(m *rowMirror) {
+			if pred, ok := compilePredicate(ctx, a.Filter, m); ok {
+				a.pred = pred
+			}
+		})
 	}
 }
 
@@ -224,7 +235,7 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 		return AnnFilterAware
 	}
 	n := float64(a.Stats.Rows)
-	compiled := a.filterCompiles(ctx)
+	compiled := a.pred != nil
 	exact := n * 12
 	if compiled {
 		exact = n/2 + sel*n*70
@@ -278,16 +289,6 @@ func (a *AnnScan) walkCost(ctx *Ctx, li *LiveIndex, sel, n float64, k int, compi
 		ef = float64(max(setting(ctx, "hnsw.ef_search"), k))
 	}
 	return ef / sel * perNode
-}
-
-// filterCompiles reports whether the filter compiles against the row
-// mirror (compilePredicate), so mirrorExact and compiledFilter serve it.
-func (a *AnnScan) filterCompiles(ctx *Ctx) bool {
-	ok := false
-	if a.mirror != nil && a.Filter != nil {
-		a.vecs.withMirror(a.mirror, func(m *rowMirror) { _, ok = compilePredicate(ctx, a.Filter, m) })
-	}
-	return ok
 }
 
 // btreeExact answers exactly from the rows of the btree range: each
