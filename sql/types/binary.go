@@ -127,7 +127,7 @@ func firstByte(b []byte) int {
 
 // decodeVectorBinary is pgvector's vector_recv: int16 dim, int16 unused
 // (must be 0), dim big-endian float4s.
-// NB: dim is read unsigned so that up to MaxVectorDims (65535) fits.
+// NB: dim is read unsigned so that up to MaxBinaryVectorDims (65535) fits.
 func decodeVectorBinary(b []byte, typmod int32) (Datum, error) {
 	if len(b) < 4 {
 		return Null, badBinary()
@@ -406,6 +406,11 @@ func AppendBinary(buf []byte, t T, d Datum) ([]byte, error) {
 	case Numeric:
 		return appendNumericBinary(buf, d.Dec), nil
 	case Vector:
+		if len(d.Vec) > MaxBinaryVectorDims {
+			return buf, pgerr.Newf(pgerr.ProgramLimitExceeded,
+				"vector of %d dimensions cannot be sent in binary format, which carries at most %d; request it in text format",
+				len(d.Vec), MaxBinaryVectorDims)
+		}
 		buf = binary.BigEndian.AppendUint16(buf, uint16(len(d.Vec)))
 		buf = append(buf, 0, 0)
 		for _, x := range d.Vec {

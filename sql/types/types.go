@@ -157,9 +157,16 @@ var (
 
 // MaxVectorDims is the largest number of dimensions a vector may have.
 // NB: pgvector stops at 16000 (a page-size limit of its on-disk format);
-// we have no such page, so we allow what the int16 wire header can carry
-// when read unsigned.
-const MaxVectorDims = 65535
+// we have no such page and allow 2^16 (issue 4: "dimensions up to
+// 65,536"). pgvector's binary format has a 16-bit dimension header, read
+// unsigned here, so it carries at most MaxBinaryVectorDims: a vector of
+// exactly 2^16 dimensions travels in text format only (AppendBinary says
+// so with 54000).
+const MaxVectorDims = 65536
+
+// MaxBinaryVectorDims is the most dimensions pgvector's binary format can
+// carry (its 16-bit header, read unsigned).
+const MaxBinaryVectorDims = 65535
 
 // ElemType returns the element type of an array (or of int2vector and
 // oidvector, which PostgreSQL treats as arrays of int2 and oid), and

@@ -53,7 +53,7 @@ func TestVectorDimsLimit(t *testing.T) {
 		t.Fatalf("%d dims: %v", MaxVectorDims, err)
 	}
 	tooMany := "[" + strings.Repeat("1,", MaxVectorDims) + "1]"
-	if got := errString(func() error { _, err := ParseVector(tooMany); return err }()); got != "54000: vector cannot have more than 65535 dimensions" {
+	if got := errString(func() error { _, err := ParseVector(tooMany); return err }()); got != "54000: vector cannot have more than 65536 dimensions" {
 		t.Fatalf("got %q", got)
 	}
 	if _, err := ParseText(VectorOf(3), "[1,2]"); errString(err) != "22000: expected 3 dimensions, not 2" {
@@ -64,7 +64,7 @@ func TestVectorDimsLimit(t *testing.T) {
 		err  string
 	}{
 		{[]int{0}, "22023: dimensions for type vector must be at least 1"},
-		{[]int{70000}, "22023: dimensions for type vector cannot exceed 65535"},
+		{[]int{70000}, "22023: dimensions for type vector cannot exceed 65536"},
 		{[]int{1, 2}, "22023: invalid type modifier"},
 	} {
 		_, err := ParseTypeName("vector", c.mods, 0)
@@ -109,5 +109,26 @@ func BenchmarkParseVector128(b *testing.B) {
 		if _, err := ParseVector(s); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A vector of MaxVectorDims (2^16) dimensions is valid, but pgvector's
+// binary format carries at most 65,535: encoding it fails with 54000 and
+// says to use text; 65,535 dimensions round-trip.
+func TestVectorBinaryDimsLimit(t *testing.T) {
+	big := NewVector(make([]float32, MaxVectorDims))
+	_, err := AppendBinary(nil, VectorType, big)
+	if got := errString(err); !strings.HasPrefix(got, "54000: vector of 65536 dimensions cannot be sent in binary format") {
+		t.Fatalf("binary encoding of 65536 dims: %q", got)
+	}
+	v := make([]float32, MaxBinaryVectorDims)
+	v[MaxBinaryVectorDims-1] = 2.5
+	b, err := AppendBinary(nil, VectorType, NewVector(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := decodeVectorBinary(b, -1)
+	if err != nil || len(d.Vec) != MaxBinaryVectorDims || d.Vec[MaxBinaryVectorDims-1] != 2.5 {
+		t.Fatalf("round trip of 65535 dims: %d dims, %v", len(d.Vec), err)
 	}
 }
