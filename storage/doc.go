@@ -42,8 +42,10 @@
 //
 // Snapshot isolation with first-committer-wins write-write conflicts:
 //
-//   - Begin takes a pebble.Snapshot and records the commit counter, both
-//     under the engine mutex, so they always agree.
+//   - Begin records the commit counter; the first read takes a
+//     pebble.Snapshot and, when nothing has been written yet, records the
+//     counter again, both under the engine mutex, so they always agree
+//     (pebbleTxn.snapshot: statements served from memory take none).
 //   - Writes go into the transaction's writeSet (an ordered copy-on-write
 //     B-tree of puts and tombstones plus sorted range deletions, with keys
 //     and values in an append-only arena). Reads merge it over the

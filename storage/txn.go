@@ -16,8 +16,8 @@ import (
 // A pebbleTxn is used by one goroutine at a time.
 type pebbleTxn struct {
 	e        *pebbleEngine
-	snap     *pebble.Snapshot
-	startSeq uint64 // e.commitSeq when snap was taken
+	snap     *pebble.Snapshot // taken at the first read (snapshot)
+	startSeq uint64           // e.commitSeq at Begin, or when snap was taken
 	ws       writeSet
 	// savepoints[i] is the write set as of Savepoint() returning i.
 	savepoints []savedWrites
@@ -54,7 +54,11 @@ func (t *pebbleTxn) Get(key []byte) ([]byte, error) {
 	if t.ws.rangesContain(key) {
 		return nil, ErrNotFound
 	}
-	v, closer, err := t.snap.Get(key)
+	snap, err := t.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	v, closer, err := snap.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return nil, ErrNotFound
 	}
@@ -253,7 +257,11 @@ func (t *pebbleTxn) newIter(lower, upper []byte) (*txnIter, error) {
 		// Pebble wants lower <= upper.
 		it.upper = it.lower
 	}
-	si, err := t.snap.NewIter(&pebble.IterOptions{LowerBound: it.lower, UpperBound: it.upper})
+	snap, err := t.snapshot()
+	if err != nil {
+		return nil, err
+	}
+	si, err := snap.NewIter(&pebble.IterOptions{LowerBound: it.lower, UpperBound: it.upper})
 	if err != nil {
 		return nil, fmt.Errorf("storage: new iterator: %w", err)
 	}

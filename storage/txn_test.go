@@ -300,6 +300,56 @@ func TestIsolation(t *testing.T) {
 	}
 }
 
+// TestSnapshotAtFirstRead checks that a transaction's snapshot is taken at
+// its first read, not at Begin (as PostgreSQL takes a repeatable-read
+// snapshot at the first statement): commits before that read are seen and
+// do not conflict with it; later ones stay invisible and do. A transaction
+// that wrote before its first read keeps its Begin as start.
+func TestSnapshotAtFirstRead(t *testing.T) {
+	e := newTestEngine(t)
+	commitKVs(t, e, "a=1", "b=1", "c=0")
+
+	t1 := mustBegin(t, e)
+	if t1.(*pebbleTxn).snap != nil {
+		t.Fatal("Begin took a snapshot")
+	}
+	commitKVs(t, e, "a=2")
+	if got := get(t, t1, "a"); got != "2" {
+		t.Fatalf("first read: a = %q, want the commit made before it (2)", got)
+	}
+	commitKVs(t, e, "a=3")
+	if got := get(t, t1, "a"); got != "2" {
+		t.Fatalf("second read: a = %q, want 2 (snapshot taken at the first read)", got)
+	}
+	applyOps(t, t1, "a=4")
+	if err := t1.Commit(); !errors.Is(err, ErrConflict) {
+		t.Fatalf("write over a commit made after the snapshot: %v, want ErrConflict", err)
+	}
+
+	t2 := mustBegin(t, e)
+	commitKVs(t, e, "b=2")
+	if got := scan(t, t2, "b", "c"); got != "b=2" {
+		t.Fatalf("t2 scan = %q, want b=2", got)
+	}
+	applyOps(t, t2, "b=5")
+	must(t, t2.Commit()) // it saw b=2: not concurrent with it
+
+	t3 := mustBegin(t, e)
+	applyOps(t, t3, "c=1") // a blind write before any read
+	commitKVs(t, e, "c=2")
+	if got := get(t, t3, "c"); got != "1" {
+		t.Fatalf("t3 reads its own write: c = %q", got)
+	}
+	if err := t3.Commit(); !errors.Is(err, ErrConflict) {
+		t.Fatalf("blind write vs a commit after Begin: %v, want ErrConflict", err)
+	}
+	late := mustBegin(t, e)
+	defer late.Rollback()
+	if got := scan(t, late, "", ""); got != "a=3 b=5 c=2" {
+		t.Fatalf("final state %q, want a=3 b=5 c=2", got)
+	}
+}
+
 func TestConflicts(t *testing.T) {
 	tests := []struct {
 		name       string
