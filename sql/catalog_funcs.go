@@ -118,6 +118,12 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 			if col == 0 {
 				return dStr(indexDef(t, ix)), nil
 			}
+			if ix.Expr != "" {
+				if col != 1 {
+					return dStr(""), nil
+				}
+				return dStr(indexExprText(ix)), nil
+			}
 			if col < 1 || col > len(ix.Columns) {
 				return dStr(""), nil
 			}
