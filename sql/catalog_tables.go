@@ -144,7 +144,9 @@ func catalogTypes() []types.T {
 	return out
 }
 
-func indexDef(t *storage.TableDesc, ix *storage.IndexDesc) string {
+// indexDef is pg_get_indexdef's text for ix; pretty as its third
+// argument (only expression keys print differently).
+func indexDef(t *storage.TableDesc, ix *storage.IndexDesc, pretty bool) string {
 	var sb strings.Builder
 	sb.WriteString("CREATE ")
 	if ix.Unique {
@@ -152,7 +154,7 @@ func indexDef(t *storage.TableDesc, ix *storage.IndexDesc) string {
 	}
 	sb.WriteString("INDEX " + ix.Name + " ON public." + t.Name + " USING " + ix.Method + " (")
 	if ix.Expr != "" {
-		sb.WriteString(indexExprText(ix))
+		sb.WriteString(indexExprText(ix, pretty))
 		if len(ix.Opclasses) > 0 && ix.Opclasses[0] != "" {
 			sb.WriteString(" " + ix.Opclasses[0])
 		}
@@ -424,7 +426,7 @@ var pgCatalog = map[string]virtualRel{
 			var out [][]types.Datum
 			for _, t := range b.tables() {
 				for i := range t.Indexes {
-					out = append(out, []types.Datum{dStr("public"), dStr(t.Name), dStr(t.Indexes[i].Name), types.Null, dStr(indexDef(t, &t.Indexes[i]))})
+					out = append(out, []types.Datum{dStr("public"), dStr(t.Name), dStr(t.Indexes[i].Name), types.Null, dStr(indexDef(t, &t.Indexes[i], false))})
 				}
 			}
 			return out

@@ -179,13 +179,27 @@ func indexKeyCount(ix *storage.IndexDesc) int {
 	return len(ix.Columns)
 }
 
-// indexExprText is an expression key as pg_get_indexdef prints it: a
-// function call as is, "lower(name)", anything else in parentheses,
-// "(binary_quantize(embedding)::bit(3))".
-func indexExprText(ix *storage.IndexDesc) string {
-	if e, err := parseExpr(ix.Expr); err == nil {
-		if _, ok := e.(*tree.FuncCall); ok {
-			return ix.Expr
+// indexExprText is an expression key as pg_get_indexdef prints it. A
+// function call prints as is, "lower(name)". Otherwise pretty (psql's
+// \d) parenthesises the key, "(binary_quantize(embedding)::bit(3))";
+// the plain form also parenthesises the operand of a cast, as
+// PostgreSQL's deparser does: "((binary_quantize(embedding))::bit(3))".
+// NB: the plain form is PostgreSQL's only for a cast of a function call
+// or a column (the keys vector indexes take); other keys print as pretty.
+func indexExprText(ix *storage.IndexDesc, pretty bool) string {
+	e, err := parseExpr(ix.Expr)
+	if err != nil {
+		return "(" + ix.Expr + ")"
+	}
+	switch x := e.(type) {
+	case *tree.FuncCall:
+		return ix.Expr
+	case *tree.Cast:
+		switch x.Expr.(type) {
+		case *tree.FuncCall, *tree.ColumnRef:
+			if !pretty {
+				return "((" + tree.FormatExpr(x.Expr) + ")::" + tree.FormatTypeName(x.Type) + ")"
+			}
 		}
 	}
 	return "(" + ix.Expr + ")"
