@@ -40,6 +40,9 @@ type AnnScan struct {
 	IndexOID uint32
 	Metric   vindex.Metric
 	Column   int
+	// Key, when not nil, is the expression the scan orders by (an
+	// expression index's key, evaluated on each row) in place of Column.
+	Key      Expr
 	Query    Expr
 	Count    Expr
 	Offset   Expr
@@ -93,7 +96,7 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
-	dims := int(a.Table.Types[a.Column].Typmod)
+	dims := int(KeyType(a.Table, a.Column, a.Key).Typmod)
 	a.qbits = types.Null
 	if isBitMetric(a.Metric) {
 		// NB: exact strategies compare the packed bits (a.qbits); the
@@ -333,7 +336,11 @@ func (a *AnnScan) btreeExact(ctx *Ctx, q []float32, k int) error {
 				continue
 			}
 			// NB: fetch returns a fresh row or an immutable mirror row.
-			d, class := a.distance(q, row)
+			d, class, err := a.distance(ctx, q, row)
+			if err != nil {
+				it.Close()
+				return err
+			}
 			best.offer(d, class, int64(id), row, false)
 		}
 		err = it.Err()
@@ -482,7 +489,7 @@ func (a *AnnScan) exact(ctx *Ctx, q []float32, k int) error {
 	if q != nil && a.Filter != nil && a.mirror != nil && a.mirrorExact(ctx, q, k) {
 		return nil
 	}
-	if q != nil && ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) {
+	if q != nil && a.Key == nil && ctx.Vectors != nil && !ctx.Changes.Pending(a.Table.Desc.ID) {
 		if cache := ctx.Vectors.ExactCache(a.Table, a.Column, a.Metric); cache != nil {
 			return a.cachedExact(ctx, cache, q, k)
 		}
@@ -564,7 +571,9 @@ func (a *AnnScan) scanExact(ctx *Ctx, q []float32, k int) error {
 		}
 		d, class := 0.0, distNumber
 		if q != nil {
-			d, class = a.distance(q, row)
+			if d, class, err = a.distance(ctx, q, row); err != nil {
+				return err
+			}
 		}
 		best.offer(d, class, seq, row, true) // the scan reuses its row buffer
 	}
@@ -648,6 +657,7 @@ func (a *AnnScan) Close() error { a.out = nil; return nil }
 func (a *AnnScan) mirrorExact(ctx *Ctx, q []float32, k int) bool {
 	best := nearestK{k: k}
 	compiled := false
+	var derr error
 	a.vecs.withMirror(a.mirror, func(m *rowMirror) {
 		var pos []int32
 		if pos, compiled = matchPositions(ctx, a.Filter, m, nil); !compiled {
@@ -656,10 +666,18 @@ func (a *AnnScan) mirrorExact(ctx *Ctx, q []float32, k int) bool {
 		// NB: ties are broken by vector id (the key), so results do not
 		// depend on the mirror's internal order; mirror rows are immutable.
 		for _, i := range pos {
-			d, class := a.distance(q, m.rows[i])
+			d, class, err := a.distance(ctx, q, m.rows[i])
+			if err != nil {
+				derr = err
+				return
+			}
 			best.offer(d, class, int64(m.ids[i]), m.rows[i], false)
 		}
 	})
+	if derr != nil {
+		// NB: the expression failed on a row; the row scan reports it.
+		return false
+	}
 	if compiled {
 		a.out = best.rows()
 	}
@@ -668,24 +686,27 @@ func (a *AnnScan) mirrorExact(ctx *Ctx, q []float32, k int) bool {
 
 // distance is the query's distance to the row's vector and its sort
 // class (NULL and NaN sort after every number).
-func (a *AnnScan) distance(q []float32, row []types.Datum) (float64, distClass) {
-	v := row[a.Column]
+func (a *AnnScan) distance(ctx *Ctx, q []float32, row []types.Datum) (float64, distClass, error) {
+	v, err := keyValue(ctx, a.Column, a.Key, row)
+	if err != nil {
+		return 0, distNull, err
+	}
 	if v.IsNull() {
-		return 0, distNull
+		return 0, distNull, nil
 	}
 	a.Distances++
 	if isBitMetric(a.Metric) {
 		d, ok := bitDistance(a.Metric, a.qbits, v)
 		if !ok {
-			return 0, distNull
+			return 0, distNull, nil
 		}
-		return d, distNumber
+		return d, distNumber, nil
 	}
 	d := metricDistance(a.Metric, q, v.Vec)
 	if math.IsNaN(d) {
-		return 0, distNaN
+		return 0, distNaN, nil
 	}
-	return d, distNumber
+	return d, distNumber, nil
 }
 
 // nearestK keeps the k rows nearest to a query in a bounded max-heap,

@@ -18,6 +18,11 @@
 // commit. The durability protocol is documented on VectorIndexes. Bit
 // columns (pgvector's bit_hamming_ops, bit_jaccard_ops) are indexed as 0/1
 // float vectors; vector_bits.go says why and holds the conversions.
+// Expression indexes (pgvector's binary quantization, "USING hnsw
+// ((binary_quantize(embedding)::bit(3)) bit_hamming_ops)") index a bound
+// key expression evaluated on the row: LiveIndex.Key and AnnScan.Key;
+// vector_index_key.go holds keyValue, the one place an indexed value is
+// read from a row.
 //
 // Invariants:
 //   - A row returned by Next is valid until the next call; consumers that

@@ -82,7 +82,7 @@ func (c *VectorChanges) indexesOf(t *storage.TableDesc) []*LiveIndex {
 }
 
 func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Datum, del bool) error {
-	if !hasVectorColumn(t) {
+	if !hasVectorColumn(t) && !hasVectorIndex(t) {
 		return nil
 	}
 	c.tables[t.ID] = true
@@ -100,10 +100,22 @@ func (c *VectorChanges) record(t *storage.TableDesc, key []byte, row []types.Dat
 	}
 	c.rows = append(c.rows, op)
 	lis := c.indexesOf(t)
+	var kctx *Ctx
 	for _, li := range lis {
 		var vec []float32
-		if !del && !row[li.Column].IsNull() {
-			vec = indexVector(row[li.Column])
+		if !del {
+			if li.Key != nil && kctx == nil {
+				kctx = keyCtx()
+			}
+			// NB: an expression that fails on the row fails the statement,
+			// as an index expression error does in PostgreSQL.
+			kv, err := li.value(kctx, row)
+			if err != nil {
+				return err
+			}
+			if !kv.IsNull() {
+				vec = indexVector(kv)
+			}
 		}
 		if c.local[li.OID] == li {
 			// NB: a private index: change it now; a rollback discards it.

@@ -50,6 +50,9 @@ type LiveIndex struct {
 	IndexID uint32
 	Name    string
 	Column  int
+	// Key, when not nil, is the key expression of an expression index
+	// (evaluated on the table row; Column is then unused).
+	Key     Expr
 	Method  string
 	Opclass string
 	Metric  vindex.Metric
@@ -189,14 +192,18 @@ func buildPhases(method string) (scan, train, add string) {
 
 // Build creates the index ix of table t from the rows visible to ctx.Txn,
 // reporting each phase through progress (phase names from buildPhases;
-// done and total count rows, total 0 while unknown). The index is not
-// visible to queries until Publish.
-func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progress vindex.Progress) (*LiveIndex, error) {
+// done and total count rows, total 0 while unknown). key is the bound key
+// expression of an expression index (ix.Expr set), nil for a column
+// index. The index is not visible to queries until Publish.
+func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, key Expr, progress vindex.Progress) (*LiveIndex, error) {
 	if err := CheckIndexable(t); err != nil {
 		return nil, err
 	}
-	col := ix.Columns[0]
-	dims := int(t.Types[col].Typmod)
+	col, err := keyColumn(ix, key)
+	if err != nil {
+		return nil, err
+	}
+	dims := int(KeyType(t, col, key).Typmod)
 	metric, ok := OpclassMetric(ix.Opclasses[0])
 	if !ok {
 		return nil, pgerr.Newf(pgerr.UndefinedObject, "operator class %q does not exist", ix.Opclasses[0])
@@ -205,7 +212,7 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	if err != nil {
 		return nil, err
 	}
-	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: col, Method: ix.Method,
+	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: col, Key: key, Method: ix.Method,
 		Opclass: ix.Opclasses[0], Metric: metric, Index: idx}
 	scanPhase, trainPhase, addPhase := buildPhases(ix.Method)
 	// Phase 1: read the vectors.
@@ -218,6 +225,7 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 	}
 	var ids []uint64
 	var vecs []float32
+	kctx := keyCtx()
 	for {
 		row, err := scan.Next(ctx)
 		if err != nil {
@@ -227,7 +235,11 @@ func (v *VectorIndexes) Build(ctx *Ctx, t *Table, ix *storage.IndexDesc, progres
 		if row == nil {
 			break
 		}
-		vec := row[col]
+		vec, err := li.value(kctx, row)
+		if err != nil {
+			scan.Close()
+			return nil, err
+		}
 		if vec.IsNull() {
 			continue // NULL vectors are not indexed, as in pgvector
 		}
@@ -338,8 +350,8 @@ type OpenReport struct {
 // Open loads index ix of table t at start-up: its image if one was
 // saved, then every dirty marker replayed from the rows; without an image
 // it is rebuilt from the rows. The loaded index is published. The report
-// tells which happened (the server logs it).
-func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error) {
+// tells which happened (the server logs it). key is as for Build.
+func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc, key Expr) (OpenReport, error) {
 	var rep OpenReport
 	txn, err := v.store.Begin()
 	if err != nil {
@@ -352,7 +364,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error
 	}
 	if err == storage.ErrNotFound {
 		rep.Rebuilt = true
-		li, err := v.Build(&Ctx{Txn: txn, Store: v.store}, t, ix, nil)
+		li, err := v.Build(&Ctx{Txn: txn, Store: v.store}, t, ix, key, nil)
 		if err != nil {
 			return rep, err
 		}
@@ -364,7 +376,11 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error
 		return rep, pgerr.Wrap(err, pgerr.DataCorrupted, "loading index "+ix.Name)
 	}
 	metric, _ := OpclassMetric(ix.Opclasses[0])
-	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: ix.Columns[0], Method: ix.Method,
+	col, err := keyColumn(ix, key)
+	if err != nil {
+		return rep, err
+	}
+	li := &LiveIndex{OID: ix.OID, TableID: t.Desc.ID, IndexID: ix.ID, Name: ix.Name, Column: col, Key: key, Method: ix.Method,
 		Opclass: ix.Opclasses[0], Metric: metric, Index: idx}
 	p := storage.IndexPrefix(t.Desc.ID, ix.ID)
 	it, err := txn.NewIter(p, storage.PrefixEnd(p))
@@ -382,6 +398,7 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error
 	}
 	it.Close()
 	row := make([]types.Datum, len(t.Types))
+	kctx := keyCtx()
 	for _, id := range replay {
 		val, err := txn.Get(t.RowKey(nil, PKForID(t, id)))
 		if err == storage.ErrNotFound {
@@ -396,13 +413,17 @@ func (v *VectorIndexes) Open(t *Table, ix *storage.IndexDesc) (OpenReport, error
 		if err := t.DecodeValue(val, row); err != nil {
 			return rep, err
 		}
-		if row[li.Column].IsNull() {
+		kv, err := li.value(kctx, row)
+		if err != nil {
+			return rep, err
+		}
+		if kv.IsNull() {
 			if err := idx.Delete([]uint64{id}); err != nil {
 				return rep, err
 			}
 			continue
 		}
-		if err := idx.Add([]uint64{id}, indexVector(row[li.Column])); err != nil {
+		if err := idx.Add([]uint64{id}, indexVector(kv)); err != nil {
 			return rep, err
 		}
 	}

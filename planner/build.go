@@ -69,7 +69,7 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 			bounds = n.Scan.Index.Bounds
 		}
 		return &executor.AnnScan{Table: n.Scan.Table, IndexOID: oid, Metric: n.Metric, Column: n.Column,
-			Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
+			Key: n.Key, Query: n.Query, Count: n.Count, Offset: n.Offset, Filter: n.Scan.Filter, WithKey: n.Scan.WithKey,
 			Strategy: n.Strategy, Stats: n.Stats, Btree: bounds, KeyOnly: n.KeyOnly}, nil
 	case *Values:
 		return &executor.Values{Rows: n.Rows}, nil

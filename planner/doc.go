@@ -22,7 +22,10 @@
 //     vector index whose operator class matches <op> becomes an index scan;
 //     the scan's filter goes with it and the executor chooses, from the
 //     table statistics, between filter-aware traversal, probe widening and
-//     exact search over the matching rows.
+//     exact search over the matching rows. ORDER BY <expr> <op> query
+//     uses an expression index whose bound key (Optimizer.IndexKey) is
+//     the same expression (executor.SameExpr); without one it stays an
+//     exact top-k.
 //
 // Invariants: a rule returns its input unchanged when a precondition
 // fails, so every rule is optional for correctness; plans reference

@@ -126,7 +126,13 @@ func explainNode(n Node, depth int, top bool, lines *[]string, x *explainCtx) {
 			add(fmt.Sprintf("Exact Vector Scan on %s%s", n.Scan.Table.Desc.Name, aliasSuffix(n.Scan.Alias, n.Scan.Table.Desc.Name)))
 		}
 		cols := n.Columns()
-		info("Order By: (%s %s %s)", cols[n.Column].Name, n.Op, FormatExpr(n.Query, cols))
+		key := ""
+		if n.Key != nil {
+			key = FormatExpr(n.Key, cols)
+		} else {
+			key = cols[n.Column].Name
+		}
+		info("Order By: (%s %s %s)", key, n.Op, FormatExpr(n.Query, cols))
 		if n.Scan.Filter != nil {
 			info("Filter: %s", paren(FormatExpr(n.Scan.Filter, cols)))
 			if n.Index != nil {

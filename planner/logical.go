@@ -182,10 +182,13 @@ func (n *Delete) Columns() []Column    { return n.Cols }
 // ann_topk rule makes of "ORDER BY col <op> q LIMIT k" over a table with a
 // matching vector index. It returns at most Count+Offset rows.
 type AnnScan struct {
-	Scan     *Scan // the table scan it replaces (columns, alias, filter)
-	Index    *storage.IndexDesc
-	Metric   vindex.Metric
-	Column   int
+	Scan   *Scan // the table scan it replaces (columns, alias, filter)
+	Index  *storage.IndexDesc
+	Metric vindex.Metric
+	Column int
+	// Key, when not nil, is the expression index key the scan orders by
+	// (in place of Column), as the ORDER BY wrote it.
+	Key      executor.Expr
 	Query    executor.Expr
 	Count    executor.Expr
 	Offset   executor.Expr

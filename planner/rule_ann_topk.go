@@ -63,7 +63,7 @@ func annTopK(o *Optimizer, n Node) Node {
 		}
 	}
 	if col < 0 {
-		return n
+		return annExprIndex(o, t, p, s, call, opName, metric)
 	}
 	// NB: bit metrics need bit(n): every row then has the query's length,
 	// so no row distance can fail (bit varying rows may differ; the exact
@@ -85,14 +85,61 @@ func annTopK(o *Optimizer, n Node) Node {
 		// in-memory exact cache (one SIMD pass) rather than decoding rows.
 		strategy = executor.AnnExact
 	}
-	var stats *executor.TableStats
-	if o.Stats != nil {
-		stats = o.Stats(s.Table)
-	}
 	ann := &AnnScan{Scan: s, Index: ix, Metric: metric, Column: col, Query: query, Count: t.Count, Offset: t.Offset,
-		Op: opName, Strategy: strategy, Stats: stats}
+		Op: opName, Strategy: strategy, Stats: o.tableStats(s.Table)}
 	p.Input = ann
 	return t
+}
+
+// annExprIndex is annTopK for ORDER BY <expr> <op> query, where <expr>
+// is the key of an expression index ("binary_quantize(embedding)::bit(3)
+// <~> $1", pgvector's binary quantization) whose operator class matches
+// <op>: the same index scan, ordering by the key expression. Without
+// such an index the plan is left alone (an exact top-k over the rows:
+// the exact caches hold columns, not expressions).
+func annExprIndex(o *Optimizer, t *TopK, p *Project, s *Scan, call *executor.Call, opName string, metric vindex.Metric) Node {
+	if o.IndexKey == nil {
+		return t
+	}
+	want := types.Vector
+	if bitMetric(metric) {
+		want = types.Bit
+	}
+	for i := 0; i < 2; i++ {
+		arg, query := call.Args[i], call.Args[1-i]
+		if !isRowFree(query) || isRowFree(arg) || arg.Type().Family != want {
+			continue
+		}
+		for j := range s.Table.Desc.Indexes {
+			ix := &s.Table.Desc.Indexes[j]
+			if !executor.IsVectorIndex(ix) || ix.Expr == "" {
+				continue
+			}
+			if m, ok := executor.OpclassMetric(ix.Opclasses[0]); !ok || m != metric {
+				continue
+			}
+			key := o.IndexKey(s.Table, ix)
+			if key == nil || !executor.SameExpr(key, arg) {
+				continue
+			}
+			strategy := executor.AnnPlain
+			if s.Filter != nil {
+				strategy = executor.AnnFilterAware
+			}
+			p.Input = &AnnScan{Scan: s, Index: ix, Metric: metric, Column: -1, Key: key, Query: query, Count: t.Count,
+				Offset: t.Offset, Op: opName, Strategy: strategy, Stats: o.tableStats(s.Table)}
+			return t
+		}
+	}
+	return t
+}
+
+// tableStats is o.Stats(t), nil when the optimizer has no statistics.
+func (o *Optimizer) tableStats(t *executor.Table) *executor.TableStats {
+	if o.Stats == nil {
+		return nil
+	}
+	return o.Stats(t)
 }
 
 // bitMetric reports whether m orders bit strings (pgvector's <~>, <%>).
@@ -103,7 +150,7 @@ func bitMetric(m vindex.Metric) bool { return m == vindex.Hamming || m == vindex
 func matchingIndex(t *storage.TableDesc, col int, metric vindex.Metric) *storage.IndexDesc {
 	for i := range t.Indexes {
 		ix := &t.Indexes[i]
-		if !executor.IsVectorIndex(ix) || len(ix.Columns) != 1 || ix.Columns[0] != col {
+		if !executor.IsVectorIndex(ix) || ix.Expr != "" || len(ix.Columns) != 1 || ix.Columns[0] != col {
 			continue
 		}
 		if m, ok := executor.OpclassMetric(ix.Opclasses[0]); ok && m == metric {

@@ -1,6 +1,9 @@
 package planner
 
-import "github.com/vecgres/vecgres/executor"
+import (
+	"github.com/vecgres/vecgres/executor"
+	"github.com/vecgres/vecgres/storage"
+)
 
 // A Rule rewrites one node (its children already rewritten) and returns
 // the node to use instead, or the same node when its preconditions fail.
@@ -26,6 +29,10 @@ var rules = []Rule{
 type Optimizer struct {
 	// Stats returns a table's statistics (nil when unknown).
 	Stats func(t *executor.Table) *executor.TableStats
+	// IndexKey returns the bound key expression of the expression index
+	// ix of t (storage.IndexDesc.Expr), over t's row; nil when it cannot
+	// be bound (the index is then not used) or IndexKey itself is nil.
+	IndexKey func(t *executor.Table, ix *storage.IndexDesc) executor.Expr
 }
 
 // Optimize rewrites the plan with every rule in order.

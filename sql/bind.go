@@ -155,7 +155,7 @@ func lower(s string) string { return strings.ToLower(s) }
 
 // buildPlan optimises and builds a nested plan (subqueries).
 func (b *binder) buildPlan(n planner.Node) (executor.Operator, error) {
-	return planner.Build(b.s.e.optimizer().Optimize(n))
+	return planner.Build(b.s.e.optimizer(b.cat).Optimize(n))
 }
 
 // regCast resolves 'name'::regclass, 'name'::regtype or 'name'::regproc
@@ -210,7 +210,8 @@ func (b *binder) relationOID(schema, name string) (uint32, bool) {
 	return 0, false
 }
 
-// optimizer returns the planner configured with the engine's statistics.
-func (e *Engine) optimizer() *planner.Optimizer {
-	return &planner.Optimizer{Stats: e.stats}
+// optimizer returns the planner configured with the engine's statistics
+// and the expression index keys of the tables in cat.
+func (e *Engine) optimizer(cat *catalogView) *planner.Optimizer {
+	return &planner.Optimizer{Stats: e.stats, IndexKey: e.plannerIndexKey(cat)}
 }

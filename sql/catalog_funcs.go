@@ -107,7 +107,7 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 			if ix == nil {
 				return types.Null, nil
 			}
-			return dStr(indexDef(t, ix)), nil
+			return dStr(indexDef(t, ix, false)), nil
 		}},
 		{params: []types.T{tOid, tInt4, tBool}, ret: tText, strict: true, fn: func(b *binder, a []types.Datum) (types.Datum, error) {
 			t, ix := b.indexByOID(uint32(a[0].I))
@@ -115,8 +115,15 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 				return types.Null, nil
 			}
 			col := int(a[1].I)
+			pretty := a[2].Bool()
 			if col == 0 {
-				return dStr(indexDef(t, ix)), nil
+				return dStr(indexDef(t, ix, pretty)), nil
+			}
+			if ix.Expr != "" {
+				if col != 1 {
+					return dStr(""), nil
+				}
+				return dStr(indexExprText(ix, pretty)), nil
 			}
 			if col < 1 || col > len(ix.Columns) {
 				return dStr(""), nil

@@ -144,14 +144,25 @@ func catalogTypes() []types.T {
 	return out
 }
 
-func indexDef(t *storage.TableDesc, ix *storage.IndexDesc) string {
+// indexDef is pg_get_indexdef's text for ix; pretty as its third
+// argument (only expression keys print differently).
+func indexDef(t *storage.TableDesc, ix *storage.IndexDesc, pretty bool) string {
 	var sb strings.Builder
 	sb.WriteString("CREATE ")
 	if ix.Unique {
 		sb.WriteString("UNIQUE ")
 	}
 	sb.WriteString("INDEX " + ix.Name + " ON public." + t.Name + " USING " + ix.Method + " (")
+	if ix.Expr != "" {
+		sb.WriteString(indexExprText(ix, pretty))
+		if len(ix.Opclasses) > 0 && ix.Opclasses[0] != "" {
+			sb.WriteString(" " + ix.Opclasses[0])
+		}
+	}
 	for i, c := range ix.Columns {
+		if ix.Expr != "" {
+			break // NB: Columns are what the expression reads, not keys.
+		}
 		if i > 0 {
 			sb.WriteString(", ")
 		}
@@ -244,7 +255,7 @@ var pgCatalog = map[string]virtualRel{
 				out = append(out, r)
 				for i := range t.Indexes {
 					ix := &t.Indexes[i]
-					out = append(out, row(ix.OID, ix.Name, accessMethodOIDs[ix.Method], "i", len(ix.Columns), false, 0, reloptions(ix)))
+					out = append(out, row(ix.OID, ix.Name, accessMethodOIDs[ix.Method], "i", indexKeyCount(ix), false, 0, reloptions(ix)))
 				}
 			}
 			return append(out, b.sequenceClassRows(row)...)
@@ -279,6 +290,11 @@ var pgCatalog = map[string]virtualRel{
 				}
 				for i := range t.Indexes {
 					ix := &t.Indexes[i]
+					if ix.Expr != "" {
+						name, typ := indexExprAttr(ix)
+						add(ix.OID, 1, name, typ, false, false)
+						continue
+					}
 					for j, c := range ix.Columns {
 						add(ix.OID, j+1, t.Columns[c].Name, colType(t.Columns[c]), false, false)
 					}
@@ -330,13 +346,20 @@ var pgCatalog = map[string]virtualRel{
 			for _, t := range b.tables() {
 				for i := range t.Indexes {
 					ix := &t.Indexes[i]
-					zeros := make([]types.Datum, len(ix.Columns))
+					n := indexKeyCount(ix)
+					zeros := make([]types.Datum, n)
 					for j := range zeros {
 						zeros[j] = dInt(0)
 					}
-					out = append(out, []types.Datum{dOid(ix.OID), dOid(t.ID), dInt(int64(len(ix.Columns))), dInt(int64(len(ix.Columns))),
+					// NB: an expression key is attribute number 0 in indkey,
+					// its text in indexprs, as PostgreSQL shows it.
+					indkey, indexprs := int2vector(t, ix.Columns), types.Null
+					if ix.Expr != "" {
+						indkey, indexprs = types.NewArray([]types.Datum{dInt(0)}), dStr(ix.Expr)
+					}
+					out = append(out, []types.Datum{dOid(ix.OID), dOid(t.ID), dInt(int64(n)), dInt(int64(n)),
 						dBool(ix.Unique), dBool(false), dBool(ix.Primary), dBool(false), dBool(true), dBool(false), dBool(true), dBool(false),
-						dBool(true), dBool(true), dBool(false), int2vector(t, ix.Columns), types.NewArray(zeros), types.Null, types.Null})
+						dBool(true), dBool(true), dBool(false), indkey, types.NewArray(zeros), indexprs, types.Null})
 				}
 			}
 			return out
@@ -403,7 +426,7 @@ var pgCatalog = map[string]virtualRel{
 			var out [][]types.Datum
 			for _, t := range b.tables() {
 				for i := range t.Indexes {
-					out = append(out, []types.Datum{dStr("public"), dStr(t.Name), dStr(t.Indexes[i].Name), types.Null, dStr(indexDef(t, &t.Indexes[i]))})
+					out = append(out, []types.Datum{dStr("public"), dStr(t.Name), dStr(t.Indexes[i].Name), types.Null, dStr(indexDef(t, &t.Indexes[i], false))})
 				}
 			}
 			return out

@@ -81,7 +81,7 @@ func (s *Session) copyTo(ctx context.Context, st *tree.Copy, f copyFormat) (*Res
 	if err != nil {
 		return nil, err
 	}
-	plan := s.e.optimizer().Optimize(node)
+	plan := s.e.optimizer(cat).Optimize(node)
 	r, err := s.runPlan(ctx, plan, nil, "COPY")
 	if err != nil {
 		return nil, err

@@ -153,6 +153,9 @@ func (s *Session) alterCmd(cat *catalogView, t *executor.Table, desc *storage.Ta
 			return false, pgerr.Newf(pgerr.DuplicateColumn, "column %q of relation %q already exists", cmd.NewName, desc.Name)
 		}
 		desc.Columns[col].Name = cmd.NewName
+		if err := renameColumnInIndexes(desc, cmd.Column.Name, cmd.NewName); err != nil {
+			return false, err
+		}
 		return false, renameColumnInChecks(desc, cmd.Column.Name, cmd.NewName)
 	case "add_constraint":
 		return false, s.alterAddConstraint(cat, t, desc, *cmd.Constraint)

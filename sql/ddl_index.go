@@ -62,9 +62,24 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 	}
 	ix := storage.IndexDesc{Name: st.Name, Unique: st.Unique, Method: method}
 	var colNames []string
+	var key executor.Expr
 	for _, el := range st.Elems {
 		if el.Expr != nil {
-			return nil, pgerr.New(pgerr.FeatureNotSupported, "expression indexes are not supported yet")
+			if method == "btree" {
+				return nil, pgerr.New(pgerr.FeatureNotSupported, "expression indexes are not supported yet").
+					WithHint("Expression indexes are supported for the vector access methods (hnsw, ivfflat, ivf_pq, annoy).")
+			}
+			if len(st.Elems) != 1 {
+				return nil, pgerr.Newf(pgerr.FeatureNotSupported, "access method %q does not support multicolumn indexes", method)
+			}
+			k, text, cols, err := s.indexKeyExpr(cat, t, el.Expr)
+			if err != nil {
+				return nil, err
+			}
+			key, ix.Expr, ix.Columns = k, text, cols
+			ix.Opclasses = append(ix.Opclasses, strings.ToLower(el.Opclass))
+			colNames = append(colNames, indexExprName(el.Expr))
+			continue
 		}
 		i := columnIndex(t, el.Column)
 		if i < 0 {
@@ -75,7 +90,7 @@ func (s *Session) createIndex(ctx context.Context, st *tree.CreateIndex) (*Resul
 		colNames = append(colNames, el.Column)
 	}
 	if method != "btree" {
-		if err := validateVectorIndex(t, &ix, st); err != nil {
+		if err := validateVectorIndex(t, &ix, key, st); err != nil {
 			return nil, err
 		}
 	} else if err := validateBtreeOptions(st.With); err != nil {
@@ -144,16 +159,20 @@ func copyTableDesc(d *storage.TableDesc) *storage.TableDesc {
 }
 
 // validateVectorIndex checks a vector index definition the way pgvector
-// does: one vector column, a matching operator class, options in range.
-func validateVectorIndex(t *executor.Table, ix *storage.IndexDesc, st *tree.CreateIndex) error {
-	if len(ix.Columns) != 1 {
+// does: one vector column (or key expression, key), a matching operator
+// class, options in range.
+func validateVectorIndex(t *executor.Table, ix *storage.IndexDesc, key executor.Expr, st *tree.CreateIndex) error {
+	if ix.Expr == "" && len(ix.Columns) != 1 {
 		return pgerr.Newf(pgerr.FeatureNotSupported, "access method %q does not support multicolumn indexes", ix.Method)
 	}
 	if st.Unique {
 		return pgerr.Newf(pgerr.FeatureNotSupported, "access method %q does not support unique indexes", ix.Method)
 	}
-	col := ix.Columns[0]
-	ct := t.Types[col]
+	col := -1
+	if ix.Expr == "" {
+		col = ix.Columns[0]
+	}
+	ct := executor.KeyType(t, col, key)
 	isBit := ct.Family == types.Bit || ct.Family == types.VarBit
 	if ix.Opclasses[0] == "" && ct.Family == types.Vector {
 		ix.Opclasses[0] = "vector_l2_ops"
@@ -202,7 +221,7 @@ func checkVectorOpclass(method, opclass string, ct types.T) error {
 		// NB: an index keeps every value at the column's length
 		// (executor/vector_bits.go); bit varying values may be shorter.
 		return pgerr.Newf(pgerr.FeatureNotSupported, "operator class %q needs a bit(n) column, not bit varying", opclass).
-			WithHint("Declare the column as bit(n), or index (col::bit(n)) once expression indexes exist.")
+			WithHint("Declare the column as bit(n), or index the expression (col::bit(n)).")
 	}
 	return nil
 }

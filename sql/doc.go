@@ -18,7 +18,9 @@
 //	Session.Execute         builds executor operators and returns a Result
 //	                        that streams rows; utility statements (DDL, SET,
 //	                        transactions, COPY) run in session_utility.go,
-//	                        ddl*.go, copy.go.
+//	                        ddl*.go, copy.go. Expression index keys are
+//	                        stored as SQL text and bound again wherever
+//	                        they are used (index_expr.go).
 //
 // # Invariants
 //

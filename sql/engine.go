@@ -38,6 +38,8 @@ type Engine struct {
 	tables sync.Map // *storage.TableDesc → *executor.Table
 	// vec holds the live vector indexes.
 	vec *executor.VectorIndexes
+	// keys are the bound keys of expression indexes (index_expr.go).
+	keys indexKeys
 	// builds tracks running CREATE INDEX builds for
 	// pg_stat_progress_create_index.
 	builds buildProgress
@@ -80,6 +82,7 @@ func (e *Engine) openVectorIndexes() error {
 		return err
 	}
 	for _, db := range cat.Databases() {
+		view := &catalogView{e: e, cat: cat, db: db}
 		for _, td := range cat.Tables(db.ID) {
 			for i := range td.Indexes {
 				ix := &td.Indexes[i]
@@ -90,8 +93,12 @@ func (e *Engine) openVectorIndexes() error {
 				if err != nil {
 					return err
 				}
+				key, err := e.indexKey(view, t, ix)
+				if err != nil {
+					return err
+				}
 				start := time.Now()
-				rep, err := e.vec.Open(t, ix)
+				rep, err := e.vec.Open(t, ix, key)
 				if err != nil {
 					return pgerr.Wrap(err, pgerr.From(err).Code, "opening vector index "+ix.Name)
 				}

@@ -118,7 +118,15 @@ func (s *Session) buildVectorIndex(ctx context.Context, t *executor.Table, ix *s
 			lastPhase = phase
 		}
 	}
-	li, err := s.e.vec.Build(s.execCtx(ctx, nil), t, ix, progress)
+	cat, err := s.catalog()
+	if err != nil {
+		return err
+	}
+	key, err := s.e.indexKey(cat, t, ix)
+	if err != nil {
+		return err
+	}
+	li, err := s.e.vec.Build(s.execCtx(ctx, nil), t, ix, key, progress)
 	if err != nil {
 		return err
 	}

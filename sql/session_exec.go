@@ -108,7 +108,7 @@ func (s *Session) bind(p Parsed, pts []types.T) (*Prepared, error) {
 		}
 		prep.ParamTypes = b.finishParams()
 		prep.systemViews = b.readsSystemViews
-		prep.plan = s.e.optimizer().Optimize(node)
+		prep.plan = s.e.optimizer(b.cat).Optimize(node)
 		prep.Columns = visibleColumns(prep.plan.Columns())
 	case *tree.Execute:
 		st := stmt.(*tree.Execute)

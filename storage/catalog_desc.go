@@ -65,11 +65,19 @@ type ColumnDesc struct {
 // IndexDesc describes a secondary index (btree or vector). ID is unique
 // within the table; OID is the index's OID as clients see it in pg_class.
 type IndexDesc struct {
-	ID      uint32 `json:"id"`
-	OID     uint32 `json:"oid"`
-	Name    string `json:"name"`
-	Columns []int  `json:"columns"` // column ordinals
-	Unique  bool   `json:"unique,omitempty"`
+	ID   uint32 `json:"id"`
+	OID  uint32 `json:"oid"`
+	Name string `json:"name"`
+	// Columns are the ordinals of the key columns; for an expression
+	// index (Expr set) they are instead the columns the expression
+	// reads, so that dropping one of them drops the index.
+	Columns []int `json:"columns"`
+	// Expr, when set, is the one key of an expression index as SQL text
+	// over the table's column names (a vector index only), e.g.
+	// "binary_quantize(embedding)::bit(3)". Descriptors written before
+	// expression indexes existed decode with Expr "".
+	Expr   string `json:"expr,omitempty"`
+	Unique bool   `json:"unique,omitempty"`
 	// Primary marks the index that enforces the primary key (it has no
 	// entries of its own: the rows are keyed by it).
 	Primary bool `json:"primary,omitempty"`
