@@ -179,3 +179,56 @@ func TestHashJoinReopen(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJoin10kx1k joins 10,000 item rows with 1,000 category rows on
+// item.cat = category.id (each item has one category): the nested loop
+// the planner used before hash joins, against the hash join.
+func BenchmarkJoin10kx1k(b *testing.B) {
+	lib := builtin.NewLibrary()
+	eq, err := lib.ResolveBinary("=", types.Int4Type, types.Int4Type)
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := make([][]any, 10000)
+	for i := range items {
+		items[i] = []any{i, i % 1000}
+	}
+	cats := make([][]any, 1000)
+	for i := range cats {
+		cats[i] = []any{i, i * 10}
+	}
+	run := func(b *testing.B, op Operator) {
+		ctx := &Ctx{Builtin: &builtin.Ctx{}}
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if err := op.Open(ctx); err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for {
+				row, err := op.Next(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if row == nil {
+					break
+				}
+				n++
+			}
+			op.Close()
+			if n != len(items) {
+				b.Fatalf("%d rows, want %d", n, len(items))
+			}
+		}
+	}
+	b.Run("nested_loop", func(b *testing.B) {
+		on := &Call{Fn: eq, Op: "=", Typ: types.BoolType, Args: []Expr{&ColRef{Idx: 1, Typ: types.Int4Type}, &ColRef{Idx: 2, Typ: types.Int4Type}}}
+		run(b, &NestedLoopJoin{Input: valuesOf(types.Int4Type, items...), Right: valuesOf(types.Int4Type, cats...),
+			On: on, LeftWidth: 2, RightWidth: 2})
+	})
+	b.Run("hash", func(b *testing.B) {
+		run(b, &HashJoin{Left: valuesOf(types.Int4Type, items...), Right: valuesOf(types.Int4Type, cats...),
+			LeftKeys: []Expr{&ColRef{Idx: 1, Typ: types.Int4Type}}, RightKeys: []Expr{&ColRef{Idx: 0, Typ: types.Int4Type}},
+			KeyTypes: []types.T{types.Int4Type}, NullSafe: []bool{false}, LeftWidth: 2, RightWidth: 2})
+	})
+}
