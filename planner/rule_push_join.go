@@ -29,6 +29,11 @@ import "github.com/vecgres/vecgres/executor"
 //
 // Conjuncts that read no column, hold a subquery, or call a volatile
 // function stay where they are (colRange).
+//
+// NB: the rewrite copies every node it changes on the way down instead of
+// mutating it, because the binder shares subtrees: each reference to a
+// WITH query wraps the same plan, and a filter pushed for one reference
+// must not reach the others.
 func pushPredicates(_ *Optimizer, n Node) Node {
 	switch n := n.(type) {
 	case *Filter:
@@ -65,8 +70,9 @@ func addFilter(n Node, conjs []executor.Expr) Node {
 				stay = append(stay, c)
 			}
 		}
-		x.Input = addFilter(x.Input, down)
-		return withFilter(x, stay)
+		p := *x
+		p.Input = addFilter(x.Input, down)
+		return withFilter(&p, stay)
 	}
 	return withFilter(n, conjs)
 }
@@ -113,8 +119,10 @@ func sideOf(e executor.Expr, l int) side {
 }
 
 // pushIntoJoin distributes where (conjuncts of a filter above j) and j's
-// own ON conjuncts, and returns j with what must stay above it.
-func pushIntoJoin(j *Join, where []executor.Expr) Node {
+// own ON conjuncts, and returns a copy of j with what must stay above it.
+func pushIntoJoin(orig *Join, where []executor.Expr) Node {
+	j := new(Join)
+	*j = *orig
 	l := len(j.Left.Columns())
 	var left, right, on, above []executor.Expr
 	for _, c := range where {
