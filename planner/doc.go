@@ -11,7 +11,9 @@
 // Rules, in order:
 //   - push_predicates: WHERE and ON conjuncts move below joins as far as
 //     PostgreSQL's outer-join semantics allow (rule_push_join.go lists
-//     the cases), also through plain column projections.
+//     the cases), also through plain column projections; an outer join
+//     whose NULL-extended rows a WHERE conjunct rejects becomes an inner
+//     (or LEFT) join first, as PostgreSQL's reduce_outer_joins does.
 //   - push_filter_into_scan: a Filter over a Scan becomes the scan's filter.
 //   - hash_join: equalities between a join's two sides become hash keys
 //     (executor.HashJoin), the rest of ON the residual; the smaller input

@@ -27,6 +27,9 @@ import "github.com/vecgres/vecgres/executor"
 //     join may also filter its left side by them.
 //   - ON of a FULL join: nothing moves.
 //
+// First, an outer join whose NULL-extended rows a WHERE conjunct would
+// reject anyway becomes an inner (or LEFT) join (reduceOuterJoin).
+//
 // Conjuncts that read no column, hold a subquery, or call a volatile
 // function stay where they are (colRange).
 //
@@ -123,6 +126,7 @@ func sideOf(e executor.Expr, l int) side {
 func pushIntoJoin(orig *Join, where []executor.Expr) Node {
 	j := new(Join)
 	*j = *orig
+	reduceOuterJoin(j, where)
 	l := len(j.Left.Columns())
 	var left, right, on, above []executor.Expr
 	for _, c := range where {
@@ -160,4 +164,79 @@ func pushIntoJoin(orig *Join, where []executor.Expr) Node {
 	j.Right = addFilter(j.Right, right)
 	j.On = conjoin(on)
 	return withFilter(j, above)
+}
+
+// reduceOuterJoin weakens j's kind when a condition above it (where)
+// removes the NULL-extended rows it would add, as PostgreSQL's
+// reduce_outer_joins does: a LEFT join whose right side a WHERE conjunct
+// requires to be non-NULL is an inner join; a FULL join becomes an inner
+// join when both sides are required, a LEFT join when the left one is.
+// (A FULL join with only its right side required stays FULL: running it
+// as a right join would need its inputs swapped.)
+func reduceOuterJoin(j *Join, where []executor.Expr) {
+	l := len(j.Left.Columns())
+	w := l + len(j.Right.Columns())
+	switch j.Kind {
+	case executor.LeftJoin:
+		if anyRejectsNulls(where, l, w) {
+			j.Kind = executor.InnerJoin
+		}
+	case executor.FullJoin:
+		left, right := anyRejectsNulls(where, 0, l), anyRejectsNulls(where, l, w)
+		switch {
+		case left && right:
+			j.Kind = executor.InnerJoin
+		case left:
+			j.Kind = executor.LeftJoin
+		}
+	}
+}
+
+func anyRejectsNulls(conjs []executor.Expr, lo, hi int) bool {
+	for _, c := range conjs {
+		if _, _, ok := colRange(c); ok && rejectsNulls(c, lo, hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// rejectsNulls reports whether e is NULL or false for every row whose
+// columns lo..hi-1 are all NULL (whatever the other columns hold).
+func rejectsNulls(e executor.Expr, lo, hi int) bool {
+	switch e := e.(type) {
+	case *executor.And:
+		return rejectsNulls(e.Left, lo, hi) || rejectsNulls(e.Right, lo, hi)
+	case *executor.Or:
+		return rejectsNulls(e.Left, lo, hi) && rejectsNulls(e.Right, lo, hi)
+	case *executor.IsNullExpr:
+		return e.Not && nullWhenNull(e.Expr, lo, hi)
+	case *executor.InList:
+		return nullWhenNull(e.Expr, lo, hi)
+	}
+	return nullWhenNull(e, lo, hi)
+}
+
+// nullWhenNull reports whether e is NULL whenever columns lo..hi-1 are:
+// such a column itself, or a strict function or cast of such an
+// expression.
+func nullWhenNull(e executor.Expr, lo, hi int) bool {
+	switch e := e.(type) {
+	case *executor.ColRef:
+		return e.Idx >= lo && e.Idx < hi
+	case *executor.CastExpr:
+		return nullWhenNull(e.Expr, lo, hi)
+	case *executor.Not:
+		return nullWhenNull(e.Expr, lo, hi)
+	case *executor.Call:
+		if e.Fn == nil || e.Fn.NullCall {
+			return false
+		}
+		for _, a := range e.Args {
+			if nullWhenNull(a, lo, hi) {
+				return true
+			}
+		}
+	}
+	return false
 }
