@@ -211,6 +211,10 @@ func rejectsNulls(e executor.Expr, lo, hi int) bool {
 		return rejectsNulls(e.Left, lo, hi) && rejectsNulls(e.Right, lo, hi)
 	case *executor.IsNullExpr:
 		return e.Not && nullWhenNull(e.Expr, lo, hi)
+	case *executor.Not:
+		if n, ok := e.Expr.(*executor.IsNullExpr); ok {
+			return !n.Not && nullWhenNull(n.Expr, lo, hi)
+		}
 	case *executor.InList:
 		return nullWhenNull(e.Expr, lo, hi)
 	}
