@@ -181,25 +181,45 @@ func (j *HashJoin) tailEmits() bool {
 	return false
 }
 
-// Next returns the next joined row.
+// Next returns the next joined row: rows found by probing, then, for
+// the kinds that need it, rows of the build side (tailEmits).
 func (j *HashJoin) Next(ctx *Ctx) ([]types.Datum, error) {
-	lw := j.LeftWidth
-	probeAt, buildAt := 0, lw
-	if j.BuildLeft {
-		probeAt, buildAt = lw, 0
+	if !j.tailing {
+		row, err := j.nextProbed(ctx)
+		if row != nil || err != nil {
+			return row, err
+		}
+		j.tailing = true
 	}
-	for !j.tailing {
+	return j.nextTail(), nil
+}
+
+// positions returns where the probe and the build row go in j.out.
+func (j *HashJoin) positions() (probeAt, buildAt int) {
+	if j.BuildLeft {
+		return j.LeftWidth, 0
+	}
+	return 0, j.LeftWidth
+}
+
+// nextProbed returns the next row the probe input produces (a match, or
+// an unmatched probe row of an outer or anti join), nil at its end.
+func (j *HashJoin) nextProbed(ctx *Ctx) ([]types.Datum, error) {
+	lw := j.LeftWidth
+	probeAt, buildAt := j.positions()
+	if len(j.heads) == 0 && !j.probeOuter() {
+		// NB: nothing can match, so the probe input is not read at all
+		// (PostgreSQL skips the outer side of an empty hash too).
+		return nil, nil
+	}
+	for {
 		if !j.probeOn {
 			row, err := j.probe.Next(ctx)
 			if err == nil {
 				err = ctx.checkCancel()
 			}
-			if err != nil {
+			if err != nil || row == nil {
 				return nil, err
-			}
-			if row == nil {
-				j.tailing = true
-				break
 			}
 			key, ok, err := j.encodeKey(ctx, j.probeKeys, row)
 			if err != nil {
@@ -248,28 +268,30 @@ func (j *HashJoin) Next(ctx *Ctx) ([]types.Datum, error) {
 			return j.out, nil
 		}
 	}
+}
+
+// nextTail returns the next build row to emit after probing: unmatched
+// rows NULL-extended, or for semi/anti joins hashing the left side the
+// matched/unmatched left rows; nil at the end.
+func (j *HashJoin) nextTail() []types.Datum {
 	if !j.tailEmits() {
-		return nil, nil
+		return nil
 	}
+	probeAt, buildAt := j.positions()
 	for j.tail < len(j.build) {
 		i := j.tail
 		j.tail++
-		want := !j.buildMatched[i]
-		if j.Kind == SemiJoin {
-			want = !want
-		}
-		if !want {
+		if j.buildMatched[i] != (j.Kind == SemiJoin) {
 			continue
 		}
 		copy(j.out[buildAt:], j.build[i])
-		switch j.Kind {
-		case SemiJoin, AntiJoin:
-			return j.out[:lw], nil
+		if j.Kind == SemiJoin || j.Kind == AntiJoin {
+			return j.out[:j.LeftWidth]
 		}
 		nullFill(j.out[probeAt : probeAt+j.probeWidth])
-		return j.out, nil
+		return j.out
 	}
-	return nil, nil
+	return nil
 }
 
 // Close closes the probe input and drops the hash table.
