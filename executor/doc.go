@@ -8,7 +8,8 @@
 // that serves exact nearest-neighbour queries (sort.go), hash aggregation
 // and DISTINCT (aggregate.go), window functions over sorted input
 // (window.go), nested-loop joins and set operations
-// (join.go), set-returning functions (funcscan.go), subqueries
+// (join.go), in-memory hash joins for equi-joins of every kind
+// (hash_join.go), set-returning functions (funcscan.go), subqueries
 // (subquery.go), INSERT/UPDATE/DELETE with constraint checks (modify.go),
 // and vector index scans (ann_scan.go).
 //

@@ -139,6 +139,17 @@ func buildNode(n Node, m map[Node]*executor.Instrument) (executor.Operator, erro
 		if err != nil {
 			return nil, err
 		}
+		if h := n.Hash; h != nil {
+			hj := &executor.HashJoin{Left: l, Right: r, Kind: n.Kind, Residual: n.On, BuildLeft: h.BuildLeft,
+				LeftWidth: len(n.Left.Columns()), RightWidth: len(n.Right.Columns())}
+			for _, k := range h.Keys {
+				hj.LeftKeys = append(hj.LeftKeys, k.Left)
+				hj.RightKeys = append(hj.RightKeys, k.Right)
+				hj.KeyTypes = append(hj.KeyTypes, k.Type)
+				hj.NullSafe = append(hj.NullSafe, k.NullSafe)
+			}
+			return hj, nil
+		}
 		return &executor.NestedLoopJoin{Input: l, Right: r, Kind: n.Kind, On: n.On,
 			LeftWidth: len(n.Left.Columns()), RightWidth: len(n.Right.Columns())}, nil
 	case *Append:

@@ -9,7 +9,16 @@
 // format.
 //
 // Rules, in order:
+//   - push_predicates: WHERE and ON conjuncts move below joins as far as
+//     PostgreSQL's outer-join semantics allow (rule_push_join.go lists
+//     the cases), also through plain column projections; an outer join
+//     whose NULL-extended rows a WHERE conjunct rejects becomes an inner
+//     (or LEFT) join first, as PostgreSQL's reduce_outer_joins does.
 //   - push_filter_into_scan: a Filter over a Scan becomes the scan's filter.
+//   - hash_join: equalities between a join's two sides become hash keys
+//     (executor.HashJoin), the rest of ON the residual; the smaller input
+//     by table statistics is hashed, else the right one. Joins without
+//     such an equality stay nested loops.
 //   - index_range: bounds the filter puts on the leading column(s) of the
 //     primary key or a btree index (=, IN, <, <=, >, >=, BETWEEN against
 //     constants or parameters) restrict the scan to key ranges

@@ -157,6 +157,12 @@ func explainNode(n Node, depth int, top bool, lines *[]string, x *explainCtx) {
 	case *Unnest:
 		add("Function Scan on unnest")
 	case *Filter:
+		if j, ok := n.Input.(*Join); ok {
+			// NB: PostgreSQL shows a condition evaluated above a join (a
+			// WHERE on an outer join's nullable side) as the join's Filter.
+			explainJoin(j, n, head, detail, childDepth, lines, x)
+			return
+		}
 		add("Filter")
 		info("Filter: %s", paren(FormatExpr(n.Pred, n.Input.Columns())))
 		child(n.Input)
@@ -208,14 +214,7 @@ func explainNode(n Node, depth int, top bool, lines *[]string, x *explainCtx) {
 		add("HashAggregate")
 		child(n.Input)
 	case *Join:
-		kind := map[executor.JoinKind]string{executor.InnerJoin: "Nested Loop", executor.LeftJoin: "Nested Loop Left Join",
-			executor.FullJoin: "Nested Loop Full Join", executor.SemiJoin: "Nested Loop Semi Join", executor.AntiJoin: "Nested Loop Anti Join"}[n.Kind]
-		add(kind)
-		if n.On != nil {
-			info("Join Filter: %s", paren(FormatExpr(n.On, append(append([]Column(nil), n.Left.Columns()...), n.Right.Columns()...))))
-		}
-		child(n.Left)
-		child(n.Right)
+		explainJoin(n, nil, head, detail, childDepth, lines, x)
 	case *Append:
 		add("Append")
 		for _, c := range n.Inputs {

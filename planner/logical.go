@@ -105,12 +105,35 @@ type Distinct struct {
 	On    []executor.Expr
 }
 
-// Join joins two inputs.
+// Join joins two inputs. Without Hash it runs as a nested loop
+// evaluating On for every pair of rows. The hash_join rule sets Hash when
+// On holds equalities between the two sides; On then keeps only the
+// residual conditions, checked after the keys match.
 type Join struct {
 	Kind        executor.JoinKind
 	Left, Right Node
 	On          executor.Expr
 	Cols        []Column
+	Hash        *HashSpec
+}
+
+// HashSpec is how a hash join matches rows: Keys pair an expression over
+// the left input with one over the right input (the latter's columns
+// numbered from 0 within the right row). BuildLeft hashes the left input
+// and probes with the right one (chosen when statistics say the left is
+// smaller); otherwise the right input is hashed.
+type HashSpec struct {
+	Keys      []HashKey
+	BuildLeft bool
+}
+
+// HashKey is one equality of a hash join. Cond is the conjunct it came
+// from (over the joined row), kept for EXPLAIN.
+type HashKey struct {
+	Left, Right executor.Expr
+	Type        types.T
+	NullSafe    bool
+	Cond        executor.Expr
 }
 
 // Append concatenates inputs (UNION ALL).

@@ -14,12 +14,15 @@ func pushFilterIntoScan(_ *Optimizer, n Node) Node {
 	if !ok {
 		return n
 	}
-	if s.Filter == nil {
-		s.Filter = f.Pred
+	// NB: a copy, because a scan may be shared (a WITH query referenced
+	// twice) while the filter pushed onto it belongs to one reference.
+	c := *s
+	if c.Filter == nil {
+		c.Filter = f.Pred
 	} else {
-		s.Filter = &executor.And{Left: s.Filter, Right: f.Pred}
+		c.Filter = &executor.And{Left: c.Filter, Right: f.Pred}
 	}
-	return s
+	return &c
 }
 
 // conjuncts splits a predicate into its AND-ed parts.

@@ -13,11 +13,15 @@ type Rule struct {
 }
 
 // rules is the ordered list of rewrite rules; this slice is the only place
-// their order is decided. Filters are pushed into scans before access paths
+// their order is decided. WHERE and ON conjuncts are pushed below joins
+// first, so that they reach the scans and equalities reach the joins.
+// Filters are pushed into scans before access paths
 // are chosen; an index read in sort order replaces a Sort under a Limit
 // before top-k forms, which consumes the Sort+Limit pairs left in place.
 var rules = []Rule{
+	{Name: "push_predicates", Apply: pushPredicates},
 	{Name: "push_filter_into_scan", Apply: pushFilterIntoScan},
+	{Name: "hash_join", Apply: hashJoin},
 	{Name: "index_range", Apply: indexRange},
 	{Name: "index_order", Apply: indexOrder},
 	{Name: "sort_limit_to_topk", Apply: sortLimitToTopK},
