@@ -162,7 +162,7 @@ func (ix *Index) repairList(s uint32, l int, sc *scratch) int {
 	if l == 0 {
 		mmax = ix.m0
 	}
-	sel := ix.selectNeighbors(buf, mmax, sc.sel[:0])
+	sel := ix.selectNeighbors(s, buf, mmax, sc.sel[:0])
 	mu := &ix.nodeMu[s%lockStripes]
 	mu.Lock()
 	for i, c := range sel {

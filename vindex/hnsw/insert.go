@@ -3,6 +3,7 @@ package hnsw
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 
 	"github.com/vecgres/vecgres/vindex"
@@ -207,7 +208,7 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 		sc.visited.visit(s)
 		ix.searchLayer(q, nil, sc, ix.efc, l, nil, 0, &count)
 		sc.sorted = sc.res.drainSorted(sc.sorted[:0])
-		sc.selByLevel[l] = ix.selectNeighbors(ix.rankForSelection(s, sc.sorted, sc, &count), ix.m, sc.selByLevel[l][:0])
+		sc.selByLevel[l] = ix.selectNeighbors(s, ix.rankForSelection(s, sc.sorted, sc, &count), ix.m, sc.selByLevel[l][:0])
 		ix.setLinks(s, l, sc.selByLevel[l])
 		sc.eps = append(sc.eps[:0], sc.sorted...)
 	}
@@ -235,10 +236,33 @@ func (ix *Index) link(s uint32, level int, ep uint32, top int, sc *scratch) {
 // than to every neighbour kept so far, up to max. sorted must be in
 // ascending ix.dist between stored vectors and the base (for inner
 // product: the augmented metric, see rankForSelection). Appends to out.
-func (ix *Index) selectNeighbors(sorted []cand, max int, out []cand) []cand {
+//
+// Exact duplicates of the base are kept, but at most maxDupLinks of them.
+// NB: why: the heuristic never prunes a duplicate (its distance to a kept
+// duplicate is its distance to the base), so a value stored many times
+// (binary-quantized codes, repeated documents) filled its copies' lists
+// with each other and, as reverse links overflowed, evicted their links to
+// everything else: the copies became an island. With 300 rows of 8 codes,
+// two of them holding two thirds of the rows, a search for a rare code
+// found none of its copies in most builds.
+func (ix *Index) selectNeighbors(base uint32, sorted []cand, max int, out []cand) []cand {
+	bv := ix.vec(base)
+	// NB: a duplicate's distance is the base's distance to itself (0 for
+	// L2/L1, −1 for cosine's unit vectors, −‖x‖² for inner product), up to
+	// rounding between kernels; equal vectors confirm it.
+	self := ix.dist(bv, bv)
+	near := self + 1e-5*float32(math.Abs(float64(self))) + 1e-6
+	dups := 0
 	for _, c := range sorted {
 		if len(out) >= max {
 			break
+		}
+		if c.d <= near && c.slot != base && slices.Equal(ix.vec(c.slot), bv) {
+			if dups < maxDupLinks {
+				dups++
+				out = append(out, c)
+			}
+			continue
 		}
 		vc := ix.vec(c.slot)
 		good := true
@@ -254,6 +278,10 @@ func (ix *Index) selectNeighbors(sorted []cand, max int, out []cand) []cand {
 	}
 	return out
 }
+
+// maxDupLinks is how many exact duplicates of a node selectNeighbors keeps
+// in its list (enough to chain the copies together).
+const maxDupLinks = 2
 
 // setLinks replaces s's list at level l.
 func (ix *Index) setLinks(s uint32, l int, sel []cand) {
@@ -293,7 +321,7 @@ func (ix *Index) addLink(n, s uint32, l, mmax int, sc *scratch) {
 	}
 	buf = append(buf, cand{ix.dist(vn, ix.vec(s)), s})
 	sortCands(buf)
-	sel := ix.selectNeighbors(buf, mmax, sc.sel2[:0])
+	sel := ix.selectNeighbors(n, buf, mmax, sc.sel2[:0])
 	for i, c := range sel {
 		atomic.StoreUint32(&nl[i+1], c.slot)
 	}
