@@ -519,6 +519,8 @@ func resolveUnknownCategories(args []types.T, cands []candidate, idx []int) []in
 	return out
 }
 
+// paramCategory is the type category of candidate c's parameter i, and
+// whether that parameter counts as the category's preferred type.
 //
 // NB: for unknown arguments vector counts as the preferred type of its
 // category, so that a call on literals alone (l2_distance('[1,2]',
