@@ -96,7 +96,8 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 	if qv.IsNull() {
 		return a.exact(ctx, nil, k)
 	}
-	dims := int(KeyType(a.Table, a.Column, a.Key).Typmod)
+	kt := KeyType(a.Table, a.Column, a.Key)
+	dims := int(kt.Typmod)
 	a.qbits = types.Null
 	if isBitMetric(a.Metric) {
 		// NB: exact strategies compare the packed bits (a.qbits); the
@@ -112,7 +113,11 @@ func (a *AnnScan) Open(ctx *Ctx) error {
 		}
 	}
 	if len(qv.Vec) != dims {
-		return pgerr.Newf(pgerr.DataException, "different vector dimensions %d and %d", dims, len(qv.Vec))
+		typ := "vector"
+		if kt.Family == types.HalfVec {
+			typ = "halfvec"
+		}
+		return pgerr.Newf(pgerr.DataException, "different %s dimensions %d and %d", typ, dims, len(qv.Vec))
 	}
 	li, sel := a.liveIndex(ctx), a.selectivity(ctx)
 	switch a.choose(ctx, li, sel, k) {

@@ -91,7 +91,7 @@ func (v *VectorIndexes) ExactCache(t *Table, col int, m vindex.Metric) *LiveInde
 	if li != nil {
 		return li
 	}
-	if CheckIndexable(t) != nil || t.Types[col].Family != types.Vector || t.Types[col].Typmod < 1 {
+	if CheckIndexable(t) != nil || !isFloatVector(t.Types[col]) || t.Types[col].Typmod < 1 {
 		return nil
 	}
 	g0 := v.tableGen(t.Desc.ID)
@@ -194,12 +194,17 @@ func (v *VectorIndexes) applyToCaches(ops []tableOp, tables map[uint32]bool) {
 }
 
 // hasVectorColumn reports whether t has a column a vector index can
-// cover (vector, bit, bit varying).
+// cover (vector, halfvec, bit, bit varying).
 func hasVectorColumn(t *storage.TableDesc) bool {
 	for _, c := range t.Columns {
-		if c.TypeOID == types.VectorOID || c.TypeOID == types.OidBit || c.TypeOID == types.OidVarBit {
+		switch c.TypeOID {
+		case types.VectorOID, types.HalfVecOID, types.OidBit, types.OidVarBit:
 			return true
 		}
 	}
 	return false
 }
+
+// isFloatVector reports whether t is vector or halfvec, whose values
+// (float32 elements; halves are exact floats) vector indexes hold as is.
+func isFloatVector(t types.T) bool { return t.Family == types.Vector || t.Family == types.HalfVec }

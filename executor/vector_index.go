@@ -80,13 +80,13 @@ func (v *VectorIndexes) Get(oid uint32) *LiveIndex {
 // OpclassMetric maps a pgvector operator class to its metric.
 func OpclassMetric(opclass string) (vindex.Metric, bool) {
 	switch opclass {
-	case "vector_l2_ops", "":
+	case "vector_l2_ops", "halfvec_l2_ops", "":
 		return vindex.L2, true
-	case "vector_ip_ops":
+	case "vector_ip_ops", "halfvec_ip_ops":
 		return vindex.InnerProduct, true
-	case "vector_cosine_ops":
+	case "vector_cosine_ops", "halfvec_cosine_ops":
 		return vindex.Cosine, true
-	case "vector_l1_ops":
+	case "vector_l1_ops", "halfvec_l1_ops":
 		return vindex.L1, true
 	case "bit_hamming_ops":
 		return vindex.Hamming, true

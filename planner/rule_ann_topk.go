@@ -68,11 +68,7 @@ func annTopK(o *Optimizer, n Node) Node {
 	// NB: bit metrics need bit(n): every row then has the query's length,
 	// so no row distance can fail (bit varying rows may differ; the exact
 	// top-k raises pgvector's error for them).
-	want := types.Vector
-	if bitMetric(metric) {
-		want = types.Bit
-	}
-	if s.Table.Types[col].Family != want {
+	if !indexableFamily(s.Table.Types[col].Family, metric) {
 		return n
 	}
 	ix := matchingIndex(s.Table.Desc, col, metric)
@@ -101,13 +97,9 @@ func annExprIndex(o *Optimizer, t *TopK, p *Project, s *Scan, call *executor.Cal
 	if o.IndexKey == nil {
 		return t
 	}
-	want := types.Vector
-	if bitMetric(metric) {
-		want = types.Bit
-	}
 	for i := 0; i < 2; i++ {
 		arg, query := call.Args[i], call.Args[1-i]
-		if !isRowFree(query) || isRowFree(arg) || arg.Type().Family != want {
+		if !isRowFree(query) || isRowFree(arg) || !indexableFamily(arg.Type().Family, metric) {
 			continue
 		}
 		for j := range s.Table.Desc.Indexes {
@@ -140,6 +132,18 @@ func (o *Optimizer) tableStats(t *executor.Table) *executor.TableStats {
 		return nil
 	}
 	return o.Stats(t)
+}
+
+// indexableFamily reports whether an ordering by metric over values of
+// family f can use a vector scan: bit(n) for the bit metrics, vector or
+// halfvec (whose halves vector indexes hold as exact float32s) for the
+// others. An index also needs an operator class for metric; the DDL
+// accepts only the classes of the key's type.
+func indexableFamily(f types.Family, metric vindex.Metric) bool {
+	if bitMetric(metric) {
+		return f == types.Bit
+	}
+	return f == types.Vector || f == types.HalfVec
 }
 
 // bitMetric reports whether m orders bit strings (pgvector's <~>, <%>).

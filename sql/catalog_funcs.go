@@ -62,7 +62,7 @@ var catalogFuncs = map[string][]catalogFuncSpec{
 			}
 			return dOid(t.OID()), nil
 		}
-		if name == "halfvec" || name == "sparsevec" {
+		if name == "sparsevec" {
 			return types.Null, nil // not provided (pgvector-go handles their absence)
 		}
 		t, err := types.ParseTypeName(name, nil, 0)

@@ -131,7 +131,7 @@ func colType(c storage.ColumnDesc) types.T {
 // catalogTypes are the types pg_type lists.
 func catalogTypes() []types.T {
 	oids := []uint32{16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 30, 114, 700, 701, 1042, 1043, 1082, 1114, 1184, 1186,
-		1700, 2205, 2206, 2249, 2278, 2950, 3802, 4089, 705, types.OidBit, types.OidVarBit, types.VectorOID}
+		1700, 2205, 2206, 2249, 2278, 2950, 3802, 4089, 705, types.OidBit, types.OidVarBit, types.VectorOID, types.HalfVecOID}
 	var out []types.T
 	for _, o := range oids {
 		if t, ok := types.FromOID(o, -1); ok {
@@ -204,7 +204,7 @@ func reloptions(ix *storage.IndexDesc) types.Datum {
 // infoDataType is information_schema's data_type for a column type.
 func infoDataType(t types.T) string {
 	switch t.Family {
-	case types.Vector:
+	case types.Vector, types.HalfVec:
 		return "USER-DEFINED"
 	case types.Array:
 		return "ARRAY"
@@ -313,7 +313,7 @@ var pgCatalog = map[string]virtualRel{
 			var out [][]types.Datum
 			for _, t := range catalogTypes() {
 				ns := uint32(oidPgCatalog)
-				if t.Family == types.Vector || (t.Family == types.Array && t.Elem.Family == types.Vector) {
+				if isExtensionType(t) || (t.Family == types.Array && isExtensionType(*t.Elem)) {
 					ns = oidPublic
 				}
 				elem := uint32(0)
@@ -564,7 +564,7 @@ var informationSchema = map[string]virtualRel{
 						}
 					}
 					udtSchema := "pg_catalog"
-					if ct.Family == types.Vector {
+					if isExtensionType(ct) {
 						udtSchema = "public"
 					}
 					out = append(out, []types.Datum{dStr(b.cat.db.Name), dStr("public"), dStr(t.Name), dStr(c.Name), dInt(int64(i + 1)),
@@ -576,3 +576,7 @@ var informationSchema = map[string]virtualRel{
 		},
 	},
 }
+
+// isExtensionType reports whether t is one of pgvector's types, which
+// live in the public schema (where CREATE EXTENSION vector puts them).
+func isExtensionType(t types.T) bool { return t.Family == types.Vector || t.Family == types.HalfVec }

@@ -24,6 +24,17 @@ var vectorOpclasses = map[string]bool{
 	"vector_l2_ops": true, "vector_ip_ops": true, "vector_cosine_ops": true, "vector_l1_ops": true,
 }
 
+// halfvecOpclasses are pgvector's operator classes for halfvec, with the
+// access methods that have each: pgvector's ivfflat has no
+// halfvec_l1_ops; vecgres's own ivf_pq and annoy take the classes they
+// take for vector.
+var halfvecOpclasses = map[string]map[string]bool{
+	"halfvec_l2_ops":     {"hnsw": true, "ivfflat": true, "ivf_pq": true, "annoy": true},
+	"halfvec_ip_ops":     {"hnsw": true, "ivfflat": true, "ivf_pq": true, "annoy": true},
+	"halfvec_cosine_ops": {"hnsw": true, "ivfflat": true, "ivf_pq": true, "annoy": true},
+	"halfvec_l1_ops":     {"hnsw": true, "ivf_pq": true, "annoy": true},
+}
+
 // bitOpclasses are pgvector's operator classes for bit, with the access
 // methods pgvector defines each for (ivfflat has no bit_jaccard_ops).
 var bitOpclasses = map[string]map[string]bool{
@@ -211,10 +222,13 @@ func checkVectorOpclass(method, opclass string, ct types.T) error {
 		forType = "vector"
 	case bitOpclasses[opclass][method]:
 		forType = "bit"
+	case halfvecOpclasses[opclass][method]:
+		forType = "halfvec"
 	default:
 		return pgerr.Newf(pgerr.UndefinedObject, "operator class %q does not exist for access method %q", opclass, method)
 	}
-	if (forType == "bit") != isBit || (forType == "vector" && ct.Family != types.Vector) {
+	if (forType == "bit") != isBit || (forType == "vector" && ct.Family != types.Vector) ||
+		(forType == "halfvec" && ct.Family != types.HalfVec) {
 		return pgerr.Newf(pgerr.DatatypeMismatch, "operator class %q does not accept data type %s", opclass, ct.WithTypmod(-1))
 	}
 	if ct.Family == types.VarBit {

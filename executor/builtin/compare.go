@@ -18,6 +18,7 @@ var comparableTypes = []types.T{
 	types.TextType, types.BpcharType, types.NameType, types.CharType, types.ByteaType,
 	types.TimestamptzType, types.TimestampType, types.DateType, types.IntervalType,
 	types.UuidType, types.VectorType, types.OidType, types.BitType, types.VarBitType,
+	types.HalfVecType,
 }
 
 var cmpOps = []string{"=", "<>", "<", "<=", ">", ">="}

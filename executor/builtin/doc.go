@@ -12,7 +12,7 @@
 // Data flow: NewLibrary builds the tables (library.go) from one add*
 // method per file: arith_int.go, arith_float.go, arith_numeric.go,
 // compare.go, text.go, text_concat.go, like.go, regex.go, vector.go,
-// bit.go, bit_ops.go,
+// bit.go, bit_ops.go, halfvec.go,
 // math.go, misc.go, datetime.go, arrays.go, aggregates.go,
 // aggregates_vector.go. resolve.go is the resolution algorithm (PostgreSQL
 // docs, chapter 10 "Type Conversion"); which casts are implicit comes from

@@ -139,6 +139,7 @@ func NewLibrary() *Library {
 	l.addRegex()
 	l.addVector()
 	l.addBit()
+	l.addHalfVec()
 	l.addBitOps()
 	l.addMath()
 	l.addMisc()

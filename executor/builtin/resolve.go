@@ -519,9 +519,21 @@ func resolveUnknownCategories(args []types.T, cands []candidate, idx []int) []in
 	return out
 }
 
+// paramCategory is the type category of candidate c's parameter i, and
+// whether that parameter counts as the category's preferred type.
+//
+// NB: for unknown arguments vector counts as the preferred type of its
+// category, so that a call on literals alone (l2_distance('[1,2]',
+// '[3,4]'), binary_quantize('[1,-1]')) resolves to the vector overload as
+// it did before halfvec existed. pgvector 0.8 reports such calls as
+// ambiguous (42725: vector, halfvec and sparsevec are all of category U
+// and none is preferred); vecgres keeps them working on purpose.
 func paramCategory(c candidate, i int) (category, bool) {
 	if c.pseudoAt(i) != pNone {
 		return catPseudo, false
+	}
+	if c.params[i].Family == types.Vector {
+		return catUser, true
 	}
 	return categoryOf(c.params[i])
 }

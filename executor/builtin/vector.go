@@ -175,11 +175,17 @@ func evalL2Normalize(_ *Ctx, a []types.Datum) (types.Datum, error) {
 // and clipped at 1 (shortening the result), count must be at least 1, and
 // the result must keep at least one dimension.
 func evalSubvector(_ *Ctx, a []types.Datum) (types.Datum, error) {
-	x := a[0].Vec
-	start, count := a[1].I, a[2].I
+	r, err := subvectorOf(a[0].Vec, a[1].I, a[2].I, "vector")
+	return types.NewVector(r), err
+}
+
+// subvectorOf is subvector for vector or halfvec (typ names it in errors);
+// the result is a fresh slice.
+func subvectorOf(x []float32, start, count int64, typ string) ([]float32, error) {
 	dim := int64(len(x))
+	tooFew := func() error { return pgerr.New(pgerr.DataException, typ+" must have at least 1 dimension") }
 	if count < 1 {
-		return types.Datum{}, pgerr.New(pgerr.DataException, "vector must have at least 1 dimension")
+		return nil, tooFew()
 	}
 	var end int64
 	if start > dim-count {
@@ -190,12 +196,15 @@ func evalSubvector(_ *Ctx, a []types.Datum) (types.Datum, error) {
 	if start < 1 {
 		start = 1
 	} else if start > dim {
-		return types.Datum{}, pgerr.New(pgerr.DataException, "vector must have at least 1 dimension")
+		return nil, tooFew()
+	}
+	if end-start < 1 {
+		return nil, tooFew()
 	}
 	if err := checkVectorDim(int(end - start)); err != nil {
-		return types.Datum{}, err
+		return nil, err
 	}
 	r := make([]float32, end-start)
 	copy(r, x[start-1:end-1])
-	return types.NewVector(r), nil
+	return r, nil
 }

@@ -15,3 +15,9 @@ SELECT 1 AS a; SELECT 2 AS b;
 \copy (SELECT id, label FROM items ORDER BY id) to stdout with (format csv, header true)
 COPY items (id, embedding) TO STDOUT;
 DROP TABLE items;
+CREATE TABLE hv (id bigint PRIMARY KEY, embedding halfvec(3));
+CREATE INDEX hv_l2 ON hv USING hnsw (embedding halfvec_l2_ops);
+INSERT INTO hv VALUES (1, '[1.1,2,3]'), (2, '[0,0,1]');
+\d hv
+SELECT id, embedding, embedding <-> '[0,0,1]' AS l2 FROM hv ORDER BY embedding <-> '[0,0,1]' LIMIT 2;
+DROP TABLE hv;

@@ -108,6 +108,8 @@ func DecodeBinary(t T, b []byte) (Datum, error) {
 		return decodeNumericBinary(b, t.Typmod)
 	case Vector:
 		return decodeVectorBinary(b, t.Typmod)
+	case HalfVec:
+		return decodeHalfVecBinary(b, t.Typmod)
 	case Bit, VarBit:
 		return decodeBitBinary(t, b)
 	case Array, Int2Vector, OidVector:
@@ -417,6 +419,8 @@ func AppendBinary(buf []byte, t T, d Datum) ([]byte, error) {
 			buf = binary.BigEndian.AppendUint32(buf, math.Float32bits(x))
 		}
 		return buf, nil
+	case HalfVec:
+		return appendHalfVecBinary(buf, d.Vec)
 	case Bit, VarBit:
 		return appendBitBinary(buf, d), nil
 	case Array, Int2Vector, OidVector:

@@ -118,6 +118,15 @@ func CastWithOptions(d Datum, from, to T, explicit bool, opts FormatOptions) (Da
 		return vectorToArray(d, to)
 	case f == Array && t == Vector:
 		return arrayToVector(d, from, to)
+	case f == Vector && t == HalfVec:
+		return vectorToHalfVec(d.Vec, to)
+	case f == HalfVec && t == Vector:
+		// NB: every half is a float32; only the modifier can fail.
+		return applyTypmod(d, to, explicit)
+	case f == HalfVec && t == Array:
+		return vectorToArray(d, to)
+	case f == Array && t == HalfVec:
+		return arrayToHalfVec(d, from, to)
 	case (f == Bit || f == VarBit) && (t == Bit || t == VarBit):
 		return applyBitTypmod(d, to, explicit)
 	case (f == Int4 || f == Int8) && t == Bit:
@@ -155,7 +164,7 @@ func applyTypmod(d Datum, to T, explicit bool) (Datum, error) {
 		}
 		c := new(apd.Decimal).Set(d.Dec)
 		return applyNumericTypmod(c, to.Typmod)
-	case Vector:
+	case Vector, HalfVec:
 		if err := checkVectorTypmod(to.Typmod, len(d.Vec)); err != nil {
 			return Null, err
 		}
@@ -339,22 +348,38 @@ func vectorToArray(d Datum, to T) (Datum, error) {
 // arrayToVector is pgvector's array_to_vector for int4[], float4[],
 // float8[] and numeric[].
 func arrayToVector(d Datum, from, to T) (Datum, error) {
+	v, err := arrayElementsAsReal(d, from, to, "vector")
+	if err != nil {
+		return Null, err
+	}
+	for _, x := range v {
+		if err := checkVectorElement(x); err != nil {
+			return Null, err
+		}
+	}
+	return NewVector(v), nil
+}
+
+// arrayElementsAsReal is the part array_to_vector and array_to_halfvec
+// share: the element type check, no NULLs (22004), the dimension checks
+// (typ names the target type) and each element converted to real.
+func arrayElementsAsReal(d Datum, from, to T, typ string) ([]float32, error) {
 	fe, _ := from.ElemType()
 	switch fe.Family {
 	case Int4, Float4, Float8, Numeric:
 	default:
-		return Null, cannotCast(from, to)
+		return nil, cannotCast(from, to)
 	}
 	for _, e := range d.Arr {
 		if e.IsNull() {
-			return Null, pgerr.New(nullValueNotAllowed, "array must not contain nulls")
+			return nil, pgerr.New(nullValueNotAllowed, "array must not contain nulls")
 		}
 	}
-	if err := checkVectorDims(len(d.Arr)); err != nil {
-		return Null, err
+	if err := checkDims(len(d.Arr), typ); err != nil {
+		return nil, err
 	}
 	if err := checkVectorTypmod(to.Typmod, len(d.Arr)); err != nil {
-		return Null, err
+		return nil, err
 	}
 	v := make([]float32, len(d.Arr))
 	for i, e := range d.Arr {
@@ -367,10 +392,5 @@ func arrayToVector(d Datum, from, to T) (Datum, error) {
 			v[i] = float32(e.F)
 		}
 	}
-	for _, x := range v {
-		if err := checkVectorElement(x); err != nil {
-			return Null, err
-		}
-	}
-	return NewVector(v), nil
+	return v, nil
 }

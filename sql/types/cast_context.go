@@ -148,6 +148,16 @@ func builtinCastContext(from, to T) CastContext {
 		case Int4, Float4, Float8, Numeric:
 			return CastAssignment
 		}
+	// pgvector's halfvec casts (vector.sql)
+	case f == Vector && t == HalfVec, f == HalfVec && t == Array && to.Elem != nil && to.Elem.Family == Float4:
+		return CastImplicit
+	case f == HalfVec && t == Vector:
+		return CastAssignment
+	case f == Array && t == HalfVec && from.Elem != nil:
+		switch from.Elem.Family {
+		case Int4, Float4, Float8, Numeric:
+			return CastAssignment
+		}
 	}
 	return CastNone
 }

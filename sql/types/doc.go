@@ -14,6 +14,9 @@
 //     expression. Functions here take both.
 //   - The zero Datum is SQL NULL.
 //   - Vectors never hold NaN or Inf, and their length fits their typmod.
+//   - A halfvec value is a vector Datum (KindVector) whose elements are
+//     exact IEEE half floats (halfvec.go); only I/O, casts and the value
+//     encoding see halves, everything else sees float32.
 //   - Bit strings (bit, bit varying; bit.go) hold ceil(n/8) packed bytes
 //     whose unused low bits are zero, so equal strings have equal bytes.
 //   - Errors returned are *pgerr.Error with PostgreSQL's SQLSTATE and message.

@@ -55,7 +55,7 @@ var fuzzTypes = []T{BoolType, Int2Type, Int4Type, Int8Type, Float4Type, Float8Ty
 	NameType, ByteaType, UuidType, DateType, TimestampType, TimestamptzType, IntervalType, JsonType, JsonbType,
 	VectorType, VectorOf(3), OidType, RegclassType, Int2VectorType, CharType,
 	ArrayOf(Int4Type), ArrayOf(TextType), ArrayOf(NumericType), ArrayOf(VectorType),
-	BitType, BitOf(3), VarBitType, VarBitOf(5), ArrayOf(BitOf(2))}
+	BitType, BitOf(3), VarBitType, VarBitOf(5), ArrayOf(BitOf(2)), HalfVecType, HalfVecOf(3), ArrayOf(HalfVecType)}
 
 func FuzzParseText(f *testing.F) {
 	for _, s := range []string{"1", "-1.5e3", "NaN", "t", "{1,NULL}", `{"a b"}`, "[1,2,3]", "2024-01-02 03:04:05+00", "1 day",

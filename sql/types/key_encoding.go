@@ -344,7 +344,7 @@ func decodeKeyPayload(r *keyReader, t T) (Datum, error) {
 		return NewFloat(unorderFloat64(v)), err
 	case Numeric:
 		return decodeKeyDecimal(r)
-	case Vector:
+	case Vector, HalfVec:
 		var v []float32
 		for {
 			c, err := r.byte1()

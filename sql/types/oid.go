@@ -115,6 +115,8 @@ func infoOf(f Family) typeInfo {
 		return typeInfo{OidBit, 1561, -1, "bit"}
 	case VarBit:
 		return typeInfo{OidVarBit, 1563, -1, "varbit"}
+	case HalfVec:
+		return typeInfo{HalfVecOID, HalfVecArrayOID, -1, "halfvec"}
 	}
 	return typeInfo{}
 }
@@ -197,6 +199,8 @@ func familyOfOID(oid uint32) (Family, bool) {
 		return Bit, true
 	case OidVarBit:
 		return VarBit, true
+	case HalfVecOID:
+		return HalfVec, true
 	}
 	return Unknown, false
 }

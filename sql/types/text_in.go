@@ -81,6 +81,15 @@ func ParseTextWithOptions(t T, s string, opts FormatOptions) (Datum, error) {
 			return Null, err
 		}
 		return NewVector(v), nil
+	case HalfVec:
+		v, err := ParseHalfVec(s)
+		if err != nil {
+			return Null, err
+		}
+		if err := checkVectorTypmod(t.Typmod, len(v)); err != nil {
+			return Null, err
+		}
+		return NewVector(v), nil
 	case Bit, VarBit:
 		return parseBitTyped(t, s)
 	case Int2Vector, OidVector:

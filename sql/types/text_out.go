@@ -45,7 +45,7 @@ func AppendText(buf []byte, t T, d Datum, opts FormatOptions) []byte {
 		return appendDateText(buf, d.I)
 	case Interval:
 		return appendInterval(buf, d.Months, d.Days, d.I)
-	case Vector:
+	case Vector, HalfVec:
 		return appendVectorText(buf, d.Vec)
 	case Bit, VarBit:
 		return appendBitText(buf, d)

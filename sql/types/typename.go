@@ -32,9 +32,9 @@ func (t T) String() string {
 			p, s := numericTypmodPS(m)
 			return "numeric(" + strconv.Itoa(p) + "," + strconv.Itoa(s) + ")"
 		}
-	case Vector:
+	case Vector, HalfVec:
 		if m >= 0 {
-			return "vector(" + strconv.Itoa(int(m)) + ")"
+			return base + "(" + strconv.Itoa(int(m)) + ")"
 		}
 	case Bit, VarBit:
 		if m >= 0 {
@@ -150,6 +150,8 @@ func canonicalTypeName(name string) (f Family, defaultMods []int, ok bool) {
 		return Uuid, nil, true
 	case "vector":
 		return Vector, nil, true
+	case "halfvec":
+		return HalfVec, nil, true
 	case "bit":
 		// NB: the front layer passes SQL's BIT without a length as bit(1);
 		// a bare "bit" here is the quoted name or a B'...' literal, which
@@ -252,15 +254,16 @@ func typmodIn(f Family, name string, mods []int) (int32, error) {
 			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "NUMERIC scale %d must be between -1000 and 1000", s)
 		}
 		return NumericTypmod(p, s), nil
-	case Vector:
+	case Vector, HalfVec:
 		if len(mods) != 1 {
 			return 0, pgerr.New(pgerr.InvalidParameterValue, "invalid type modifier")
 		}
+		tn := infoOf(f).typname
 		if mods[0] < 1 {
-			return 0, pgerr.New(pgerr.InvalidParameterValue, "dimensions for type vector must be at least 1")
+			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "dimensions for type %s must be at least 1", tn)
 		}
 		if mods[0] > MaxVectorDims {
-			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "dimensions for type vector cannot exceed %d", MaxVectorDims)
+			return 0, pgerr.Newf(pgerr.InvalidParameterValue, "dimensions for type %s cannot exceed %d", tn, MaxVectorDims)
 		}
 		return int32(mods[0]), nil
 	case Bit, VarBit:

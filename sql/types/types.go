@@ -36,9 +36,10 @@ const (
 	Char // "char": the one-byte internal type
 	Void
 	Record
-	Bit    // bit(n): Typmod n (bit without a length is bit(1); -1 only for B'...' literals)
-	VarBit // bit varying(n): Typmod n, or -1 without a limit
-	Array  // element type in T.Elem
+	Bit     // bit(n): Typmod n (bit without a length is bit(1); -1 only for B'...' literals)
+	VarBit  // bit varying(n): Typmod n, or -1 without a limit
+	HalfVec // halfvec(n): Typmod n, or -1; values are KindVector (halfvec.go)
+	Array   // element type in T.Elem
 )
 
 // T is a SQL type: a family plus a type modifier, as PostgreSQL's

@@ -66,6 +66,8 @@ func AppendValue(buf []byte, t T, d Datum) []byte {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
 		}
 		return buf
+	case HalfVec:
+		return appendHalfVecValue(buf, d.Vec)
 	case Bit, VarBit:
 		buf = binary.AppendUvarint(buf, uint64(d.I))
 		return append(buf, d.S...)
@@ -184,6 +186,8 @@ func decodeValuePayload(b []byte, t T) (Datum, []byte, error) {
 			v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 		}
 		return NewVector(v), b[4*dim:], nil
+	case HalfVec:
+		return decodeHalfVecValue(b)
 	case Bit, VarBit:
 		bits, n := binary.Uvarint(b)
 		if n <= 0 || bits > MaxBitLen || (bits+7)/8 > uint64(len(b)-n) {

@@ -18,8 +18,17 @@ import (
 // float overflow, 54000 beyond MaxVectorDims.
 //
 // The returned slice is freshly allocated and owned by the caller.
-func ParseVector(s string) ([]float32, error) {
-	bad := func() *pgerr.Error { return invalidSyntax("vector", s) }
+func ParseVector(s string) ([]float32, error) { return parseVectorText(s, false) }
+
+// parseVectorText is vector_in, or halfvec_in when half is set: then each
+// element is rounded to half precision, a finite element beyond half's
+// range is out of range (22003) and the messages name halfvec.
+func parseVectorText(s string, half bool) ([]float32, error) {
+	typ := "vector"
+	if half {
+		typ = "halfvec"
+	}
+	bad := func() *pgerr.Error { return invalidSyntax(typ, s) }
 	pt := 0
 	for pt < len(s) && isSpace(s[pt]) {
 		pt++
@@ -32,14 +41,14 @@ func ParseVector(s string) ([]float32, error) {
 		pt++
 	}
 	if pt < len(s) && s[pt] == ']' {
-		return nil, pgerr.New(pgerr.DataException, "vector must have at least 1 dimension")
+		return nil, pgerr.New(pgerr.DataException, typ+" must have at least 1 dimension")
 	}
 	// NB: sized once from the comma count (bounded by the dimension
 	// limit): growing by append cost four allocations for a 128-d vector.
 	out := make([]float32, 0, min(strings.Count(s, ",")+1, MaxVectorDims))
 	for {
 		if len(out) == MaxVectorDims {
-			return nil, pgerr.Newf(pgerr.ProgramLimitExceeded, "vector cannot have more than %d dimensions", MaxVectorDims)
+			return nil, pgerr.Newf(pgerr.ProgramLimitExceeded, "%s cannot have more than %d dimensions", typ, MaxVectorDims)
 		}
 		for pt < len(s) && isSpace(s[pt]) {
 			pt++
@@ -56,11 +65,16 @@ func ParseVector(s string) ([]float32, error) {
 		if !ok {
 			return nil, bad()
 		}
-		if overflow {
-			return nil, pgerr.Newf(pgerr.NumericValueOutOfRange, "\"%s\" is out of range for type vector", lit)
-		}
 		v := float32(f)
-		if err := checkVectorElement(v); err != nil {
+		if half && !overflow {
+			h := RoundToHalf(v)
+			overflow = math.IsInf(float64(h), 0) && !math.IsInf(float64(v), 0)
+			v = h
+		}
+		if overflow {
+			return nil, pgerr.Newf(pgerr.NumericValueOutOfRange, "\"%s\" is out of range for type %s", lit, typ)
+		}
+		if err := checkElement(v, typ); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -205,23 +219,29 @@ func hasPrefixFold(s, prefix string) bool {
 }
 
 // checkVectorElement rejects NaN and infinities, as pgvector's CheckElement.
-func checkVectorElement(v float32) error {
+func checkVectorElement(v float32) error { return checkElement(v, "vector") }
+
+// checkElement is CheckElement of vector or halfvec (typ names it).
+func checkElement(v float32, typ string) error {
 	if v != v {
-		return pgerr.New(pgerr.DataException, "NaN not allowed in vector")
+		return pgerr.New(pgerr.DataException, "NaN not allowed in "+typ)
 	}
 	if math.IsInf(float64(v), 0) {
-		return pgerr.New(pgerr.DataException, "infinite value not allowed in vector")
+		return pgerr.New(pgerr.DataException, "infinite value not allowed in "+typ)
 	}
 	return nil
 }
 
 // checkVectorDims is pgvector's CheckDim.
-func checkVectorDims(dim int) error {
+func checkVectorDims(dim int) error { return checkDims(dim, "vector") }
+
+// checkDims is CheckDim of vector or halfvec (typ names it).
+func checkDims(dim int, typ string) error {
 	if dim < 1 {
-		return pgerr.New(pgerr.DataException, "vector must have at least 1 dimension")
+		return pgerr.New(pgerr.DataException, typ+" must have at least 1 dimension")
 	}
 	if dim > MaxVectorDims {
-		return pgerr.Newf(pgerr.ProgramLimitExceeded, "vector cannot have more than %d dimensions", MaxVectorDims)
+		return pgerr.Newf(pgerr.ProgramLimitExceeded, "%s cannot have more than %d dimensions", typ, MaxVectorDims)
 	}
 	return nil
 }
