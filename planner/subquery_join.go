@@ -248,3 +248,14 @@ func exprRefsOuter(e executor.Expr) (refs, ok bool) {
 	}
 	return refs, true
 }
+
+// HashableEq reports whether fn is an "=" that holds exactly when its
+// operands' types.AppendKey encodings are equal (both of the returned
+// type), so that a hash table can stand in for calling it: the hash join
+// rule's keys, and executor.Subquery.Hashed.
+func HashableEq(fn *builtin.Func) (types.T, bool) {
+	if fn == nil || fn.Name != "=" || len(fn.Params) != 2 || !fn.Params[0].Equal(fn.Params[1]) || !hashable(fn.Params[0].Family) {
+		return types.T{}, false
+	}
+	return fn.Params[0], true
+}

@@ -432,7 +432,11 @@ func (b *binder) anyFromBound(s boundAny, all, not bool, mode executor.SubqueryM
 	if err != nil {
 		return nil, err
 	}
-	return &executor.Subquery{Plan: op2, Mode: mode, Typ: types.BoolType, Correlated: corr, Left: l, Cmp: fn, All: all, Not: not}, nil
+	sq := &executor.Subquery{Plan: op2, Mode: mode, Typ: types.BoolType, Correlated: corr, Left: l, Cmp: fn, All: all, Not: not}
+	if t, ok := planner.HashableEq(fn); ok && mode == executor.InSubquery && !corr {
+		sq.Hashed, sq.HashType = true, t
+	}
+	return sq, nil
 }
 
 // castColumn wraps node in a projection casting column i to t.
