@@ -58,10 +58,12 @@ func SemiJoinIn(left Node, x executor.Expr, eq *builtin.Func, sub Node) (Node, b
 // conjuncts that read the outer row become the join condition (their
 // equalities then become hash keys); the others stay on sub's side.
 //
-// sub's select list, DISTINCT and ORDER BY do not change whether a row
-// exists, so they are dropped. Aggregates, LIMIT, window functions and
-// set operations do, so such a sub is left alone, as is an uncorrelated
-// one (it runs once per statement already).
+// sub's select list, DISTINCT, ORDER BY and a constant LIMIT above zero
+// (or NULL) do not change whether a row exists, so they are dropped.
+// Aggregates, OFFSET, other LIMITs, window functions and set operations
+// do, so such a sub is left alone (as by PostgreSQL's
+// simplify_EXISTS_query), as is an uncorrelated one (it runs once per
+// statement already).
 func SemiJoinExists(left Node, sub Node, not bool) (Node, bool) {
 	for {
 		switch n := sub.(type) {
@@ -74,6 +76,11 @@ func SemiJoinExists(left Node, sub Node, not bool) (Node, bool) {
 		case *Sort:
 			sub = n.Input
 			continue
+		case *Limit:
+			if positiveLimit(n) {
+				sub = n.Input
+				continue
+			}
 		}
 		break
 	}
@@ -115,6 +122,16 @@ func SemiJoinExists(left Node, sub Node, not bool) (Node, bool) {
 	}
 	right := withFilter(f.Input, stay)
 	return &Join{Kind: kind, Left: left, Right: right, On: conjoin(on), Cols: left.Columns()}, true
+}
+
+// positiveLimit reports whether l is "LIMIT c" without OFFSET, c a
+// constant that is NULL (no limit) or above zero.
+func positiveLimit(l *Limit) bool {
+	c, ok := l.Count.(*executor.Const)
+	if !ok || l.Offset != nil {
+		return false
+	}
+	return c.Value.IsNull() || (c.Value.K == types.KindInt && c.Value.I > 0)
 }
 
 // nodeRefsOuter reports whether any expression of n's tree reads an outer
