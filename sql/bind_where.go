@@ -6,8 +6,8 @@ import (
 	"github.com/vecgres/vecgres/sql/tree"
 )
 
-// whereClause binds a SELECT's WHERE over node, the FROM row (scope
-// from), and returns node filtered by it.
+// whereClause binds the WHERE of a SELECT, UPDATE or DELETE over node,
+// the FROM row (scope from), and returns node filtered by it.
 //
 // Top-level conjuncts "x IN (SELECT ...)", "EXISTS (SELECT ...)" and
 // "NOT EXISTS (SELECT ...)" become semi and anti joins with the subquery
