@@ -3,6 +3,7 @@ package sql
 import (
 	"github.com/vecgres/vecgres/executor"
 	"github.com/vecgres/vecgres/planner"
+	"github.com/vecgres/vecgres/sql/pgerr"
 	"github.com/vecgres/vecgres/sql/tree"
 )
 
@@ -17,10 +18,10 @@ import (
 // row; the other conjuncts (and subqueries those refuse) filter the
 // joined rows, as before.
 //
-// NB: NOT IN stays a per-row subquery, as in PostgreSQL: an anti join
-// would return rows whose x is NULL, or all rows when the subquery yields
-// a NULL, where NOT IN is NULL (not true). IN and EXISTS under OR or NOT
-// are not conjuncts and stay per-row too.
+// NB: NOT IN stays a subquery (hashed when uncorrelated), as in
+// PostgreSQL: an anti join would return rows whose x is NULL, or all rows
+// when the subquery yields a NULL, where NOT IN is NULL (not true). IN
+// and EXISTS under OR or NOT are not conjuncts and stay subqueries too.
 func (b *binder) whereClause(from *scope, node planner.Node, where tree.Expr) (planner.Node, error) {
 	conjs := splitAnd(where, nil)
 	candidates := 0
@@ -53,30 +54,9 @@ func (b *binder) whereClause(from *scope, node planner.Node, where tree.Expr) (p
 			preds = append(preds, p)
 			continue
 		}
-		var join func(left planner.Node) (planner.Node, bool)
-		var fallback func() (executor.Expr, error)
-		switch s := sub.(type) {
-		case *tree.Exists:
-			n, corr, err := b.bindSubquery(from, s.Select)
-			if err != nil {
-				return nil, err
-			}
-			join = func(left planner.Node) (planner.Node, bool) {
-				return planner.SemiJoinExists(left, n, s.Not)
-			}
-			fallback = func() (executor.Expr, error) { return b.existsFromNode(n, corr, s.Not) }
-		case *tree.InSubquery:
-			ba, err := b.bindAnySubquery(from, "=", s.Expr, s.Select)
-			if err != nil {
-				return nil, err
-			}
-			join = func(left planner.Node) (planner.Node, bool) {
-				if ba.Correlated {
-					return nil, false
-				}
-				return planner.SemiJoinIn(left, ba.Left, ba.Cmp, ba.Node)
-			}
-			fallback = func() (executor.Expr, error) { return b.anyFromBound(ba, false, false, executor.InSubquery) }
+		join, fallback, err := b.subqueryConjunct(from, sub)
+		if err != nil {
+			return nil, err
 		}
 		// NB: whether a join is possible depends only on the subquery and
 		// the left row's width, which the joins below do not change.
@@ -100,6 +80,33 @@ func (b *binder) whereClause(from *scope, node planner.Node, where tree.Expr) (p
 		node = &planner.Filter{Input: node, Pred: andAll(preds)}
 	}
 	return node, nil
+}
+
+// subqueryConjunct binds an IN or [NOT] EXISTS conjunct (semiJoinable's
+// result) and returns how to join it to a left input (false when the
+// planner refuses) and how to make it a per-row expression instead.
+func (b *binder) subqueryConjunct(from *scope, sub tree.Expr) (func(planner.Node) (planner.Node, bool), func() (executor.Expr, error), error) {
+	switch s := sub.(type) {
+	case *tree.Exists:
+		n, corr, err := b.bindSubquery(from, s.Select)
+		if err != nil {
+			return nil, nil, err
+		}
+		join := func(left planner.Node) (planner.Node, bool) { return planner.SemiJoinExists(left, n, s.Not) }
+		return join, func() (executor.Expr, error) { return b.existsFromNode(n, corr, s.Not) }, nil
+	case *tree.InSubquery:
+		ba, err := b.bindAnySubquery(from, "=", s.Expr, s.Select)
+		if err != nil {
+			return nil, nil, err
+		}
+		// NB: ba.Correlated is also set when this query level reads an
+		// enclosing one; SemiJoinIn looks for outer references itself.
+		join := func(left planner.Node) (planner.Node, bool) {
+			return planner.SemiJoinIn(left, ba.Left, ba.Cmp, ba.Node)
+		}
+		return join, func() (executor.Expr, error) { return b.anyFromBound(ba, false, false, executor.InSubquery) }, nil
+	}
+	return nil, nil, pgerr.Newf(pgerr.InternalError, "unexpected WHERE subquery %T", sub)
 }
 
 // splitAnd appends the top-level conjuncts of e to out.
