@@ -10,7 +10,7 @@
 // (window.go), nested-loop joins and set operations
 // (join.go), in-memory hash joins for equi-joins of every kind
 // (hash_join.go), set-returning functions (funcscan.go), subqueries
-// (subquery.go), INSERT/UPDATE/DELETE with constraint checks (modify.go),
+// (subquery.go; uncorrelated IN over a hash set), INSERT/UPDATE/DELETE with constraint checks (modify.go),
 // and vector index scans (ann_scan.go).
 //
 // Vector indexes: VectorIndexes (vector_index.go) owns the live

@@ -30,11 +30,22 @@ type Subquery struct {
 	Cmp        *builtin.Func
 	All        bool
 	Not        bool
+	// Hashed, set only for an uncorrelated InSubquery whose Cmp holds
+	// exactly when the types.AppendKey encodings of its operands (both of
+	// type HashType) are equal, looks x up in a hash set of the rows
+	// (PostgreSQL's "hashed SubPlan") instead of comparing it with each.
+	Hashed   bool
+	HashType types.T
 
 	cached    bool
 	cachedVal types.Datum
 	cacheRows [][]types.Datum
 	cacheFor  *Ctx
+	// hashSet holds the encoded non-NULL rows of cacheRows, hashNull
+	// whether a row is NULL (Hashed only; built with cacheRows).
+	hashSet  map[string]struct{}
+	hashNull bool
+	keyBuf   []byte
 }
 
 // Type is the result type.
@@ -52,10 +63,13 @@ func (s *Subquery) Eval(ctx *Ctx, row []types.Datum) (types.Datum, error) {
 		}
 		rows = r
 		if !s.Correlated {
-			s.cacheFor, s.cacheRows = ctx, r
+			s.cacheFor, s.cacheRows, s.hashSet = ctx, r, nil
 		}
 	} else {
 		rows = s.cacheRows
+	}
+	if s.Hashed && !s.Correlated && s.Mode == InSubquery {
+		return s.evalHashed(ctx, row)
 	}
 	switch s.Mode {
 	case ExistsSubquery:
@@ -105,6 +119,38 @@ func (s *Subquery) Eval(ctx *Ctx, row []types.Datum) (types.Datum, error) {
 		}
 		return types.NewBool(all != s.Not), nil
 	}
+}
+
+// evalHashed is Eval's InSubquery case over the hash set of the cached
+// rows, with the same result: no rows is false; a NULL x, or no equal row
+// but a NULL one, is NULL; otherwise whether an equal row exists (each
+// negated by Not).
+func (s *Subquery) evalHashed(ctx *Ctx, row []types.Datum) (types.Datum, error) {
+	if s.hashSet == nil {
+		s.hashSet, s.hashNull = make(map[string]struct{}, len(s.cacheRows)), false
+		for _, r := range s.cacheRows {
+			if r[0].IsNull() {
+				s.hashNull = true
+				continue
+			}
+			s.hashSet[string(types.AppendKey(nil, s.HashType, r[0], false))] = struct{}{}
+		}
+	}
+	if len(s.cacheRows) == 0 {
+		return types.NewBool(s.Not), nil
+	}
+	x, err := s.Left.Eval(ctx, row)
+	if err != nil || x.IsNull() {
+		return types.Null, err
+	}
+	s.keyBuf = types.AppendKey(s.keyBuf[:0], s.HashType, x, false)
+	if _, ok := s.hashSet[string(s.keyBuf)]; ok {
+		return types.NewBool(!s.Not), nil
+	}
+	if s.hashNull {
+		return types.Null, nil
+	}
+	return types.NewBool(s.Not), nil
 }
 
 // OuterRef reads column Idx of the outer query's current row, Depth levels

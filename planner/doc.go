@@ -8,6 +8,12 @@
 // (explain.go) prints the optimised tree in PostgreSQL's EXPLAIN text
 // format.
 //
+// Before the rules, the binder asks SemiJoinIn and SemiJoinExists
+// (subquery_join.go) to turn WHERE conjuncts "x IN (SELECT ...)" and
+// "[NOT] EXISTS (SELECT ...)" into semi/anti Joins, as PostgreSQL pulls
+// up sublinks; they refuse (and the subquery stays an expression) when
+// the subquery reads the outer row anywhere but an EXISTS's WHERE.
+//
 // Rules, in order:
 //   - push_predicates: WHERE and ON conjuncts move below joins as far as
 //     PostgreSQL's outer-join semantics allow (rule_push_join.go lists

@@ -335,7 +335,14 @@ func FormatExpr(e executor.Expr, cols []Column) string {
 		}
 		return "(" + FormatExpr(e.Expr, cols) + " IS NULL)"
 	case *executor.Subquery:
-		return "(SubPlan 1)"
+		plan := "(SubPlan 1)"
+		if e.Hashed {
+			plan = "(hashed SubPlan 1)"
+		}
+		if e.Not && (e.Mode == executor.InSubquery || e.Mode == executor.ExistsSubquery) {
+			return "(NOT " + plan + ")"
+		}
+		return plan
 	case *executor.Coalesce:
 		return "COALESCE(" + formatList(e.Args, cols) + ")"
 	case *executor.Greatest:

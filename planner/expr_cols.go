@@ -79,10 +79,16 @@ func colRange(e executor.Expr) (lo, hi int, movable bool) {
 // column reference i replaced by the expression m(i) returns. Nodes
 // without column references below them are shared, not copied.
 func remapCols(e executor.Expr, m func(c *executor.ColRef) executor.Expr) executor.Expr {
+	return remapRefs(e, m, func(o *executor.OuterRef) executor.Expr { return o })
+}
+
+// remapRefs is remapCols that also replaces outer references (by what mo
+// returns), for expressions moved from a subquery into its parent query.
+func remapRefs(e executor.Expr, m func(c *executor.ColRef) executor.Expr, mo func(o *executor.OuterRef) executor.Expr) executor.Expr {
 	if e == nil {
 		return nil
 	}
-	r := func(x executor.Expr) executor.Expr { return remapCols(x, m) }
+	r := func(x executor.Expr) executor.Expr { return remapRefs(x, m, mo) }
 	list := func(xs []executor.Expr) []executor.Expr {
 		out := make([]executor.Expr, len(xs))
 		for i, x := range xs {
@@ -93,6 +99,8 @@ func remapCols(e executor.Expr, m func(c *executor.ColRef) executor.Expr) execut
 	switch e := e.(type) {
 	case *executor.ColRef:
 		return m(e)
+	case *executor.OuterRef:
+		return mo(e)
 	case *executor.Call:
 		c := *e
 		c.Args = list(e.Args)

@@ -262,11 +262,9 @@ func (b *binder) dmlScan(tn tree.TableName, extra []tree.TableExpr, where tree.E
 		sc = &scope{cols: all}
 	}
 	if where != nil {
-		pred, err := b.boolExpr(sc, where, "WHERE")
-		if err != nil {
+		if node, err = b.whereClause(sc, node, where); err != nil {
 			return nil, nil, nil, err
 		}
-		node = &planner.Filter{Input: node, Pred: pred}
 	}
 	return t, node, sc, nil
 }

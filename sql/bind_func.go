@@ -367,11 +367,16 @@ func (b *binder) existsExpr(sc *scope, e *tree.Exists) (executor.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b.existsFromNode(node, corr, e.Not)
+}
+
+// existsFromNode makes the per-row EXISTS expression of a bound subquery.
+func (b *binder) existsFromNode(node planner.Node, corr, not bool) (executor.Expr, error) {
 	op, err := b.buildPlan(node)
 	if err != nil {
 		return nil, err
 	}
-	return &executor.Subquery{Plan: op, Mode: executor.ExistsSubquery, Typ: types.BoolType, Correlated: corr, Not: e.Not}, nil
+	return &executor.Subquery{Plan: op, Mode: executor.ExistsSubquery, Typ: types.BoolType, Correlated: corr, Not: not}, nil
 }
 
 func (b *binder) inSubquery(sc *scope, e *tree.InSubquery) (executor.Expr, error) {
@@ -379,31 +384,59 @@ func (b *binder) inSubquery(sc *scope, e *tree.InSubquery) (executor.Expr, error
 }
 
 func (b *binder) anySubquery(sc *scope, op string, left tree.Expr, sel *tree.Select, all, not bool, mode executor.SubqueryMode) (executor.Expr, error) {
-	x, err := b.expr(sc, left)
+	s, err := b.bindAnySubquery(sc, op, left, sel)
 	if err != nil {
 		return nil, err
+	}
+	return b.anyFromBound(s, all, not, mode)
+}
+
+// boundAny is "x op ANY (SELECT y ...)" bound but not yet built: Left is x
+// cast to Cmp's left parameter, Node the subquery with y cast to its right
+// one.
+type boundAny struct {
+	Left       executor.Expr
+	Cmp        *builtinFunc
+	Node       planner.Node
+	Correlated bool
+}
+
+func (b *binder) bindAnySubquery(sc *scope, op string, left tree.Expr, sel *tree.Select) (boundAny, error) {
+	x, err := b.expr(sc, left)
+	if err != nil {
+		return boundAny{}, err
 	}
 	node, corr, err := b.bindSubquery(sc, sel)
 	if err != nil {
-		return nil, err
+		return boundAny{}, err
 	}
 	cols := node.Columns()
 	if len(cols) != 1 {
-		return nil, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
+		return boundAny{}, pgerr.New(pgerr.SyntaxError, "subquery has too many columns")
 	}
 	probe := &executor.Const{Typ: cols[0].Type}
 	l, _, fn, err := b.compareBound(op, x, probe)
 	if err != nil {
-		return nil, err
+		return boundAny{}, err
 	}
 	if !fn.Params[1].Equal(cols[0].Type) {
 		node = castColumn(node, 0, fn.Params[1])
 	}
+	return boundAny{Left: l, Cmp: fn, Node: node, Correlated: corr}, nil
+}
+
+// anyFromBound makes the per-row IN/ANY/ALL expression of a bound subquery.
+func (b *binder) anyFromBound(s boundAny, all, not bool, mode executor.SubqueryMode) (executor.Expr, error) {
+	l, fn, node, corr := s.Left, s.Cmp, s.Node, s.Correlated
 	op2, err := b.buildPlan(node)
 	if err != nil {
 		return nil, err
 	}
-	return &executor.Subquery{Plan: op2, Mode: mode, Typ: types.BoolType, Correlated: corr, Left: l, Cmp: fn, All: all, Not: not}, nil
+	sq := &executor.Subquery{Plan: op2, Mode: mode, Typ: types.BoolType, Correlated: corr, Left: l, Cmp: fn, All: all, Not: not}
+	if t, ok := planner.HashableEq(fn); ok && mode == executor.InSubquery && !corr {
+		sq.Hashed, sq.HashType = true, t
+	}
+	return sq, nil
 }
 
 // castColumn wraps node in a projection casting column i to t.

@@ -59,11 +59,9 @@ func (b *binder) selectStmt(parent *scope, sel *tree.Select) (planner.Node, erro
 		if containsAggregate(b, sel.Where) {
 			return nil, b.errPos(pgerr.New(pgerr.GroupingError, "aggregate functions are not allowed in WHERE"), exprPos(sel.Where))
 		}
-		pred, err := b.boolExpr(from, sel.Where, "WHERE")
-		if err != nil {
+		if node, err = b.whereClause(from, node, sel.Where); err != nil {
 			return nil, err
 		}
-		node = &planner.Filter{Input: node, Pred: pred}
 	}
 
 	aggregating := len(sel.GroupBy) > 0 || sel.Having != nil

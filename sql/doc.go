@@ -13,8 +13,10 @@
 //	  (session_exec.go)     (catalog_view.go, catalog_tables.go for the
 //	                        system catalogs), operators and functions through
 //	                        executor/builtin, untyped literals and $n
-//	                        parameters coerced and typed (bind*.go), then
-//	                        planner.Optimizer rewrites the logical plan.
+//	                        parameters coerced and typed (bind*.go; WHERE
+//	                        IN/EXISTS conjuncts become semi/anti joins in
+//	                        bind_where.go), then planner.Optimizer rewrites
+//	                        the logical plan.
 //	Session.Execute         builds executor operators and returns a Result
 //	                        that streams rows; utility statements (DDL, SET,
 //	                        transactions, COPY) run in session_utility.go,
