@@ -22,15 +22,8 @@ func TestBitBinaryFormat(t *testing.T) {
 	if _, err := pc.Exec(ctx, "CREATE TABLE b (id bigint PRIMARY KEY, e bit(5), v varbit(12))").ReadAll(); err != nil {
 		t.Fatal(err)
 	}
-	raw := func(s string) []byte {
-		b, err := hex.DecodeString(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
 	// B'10101' and B'1111000011' in binary.
-	res := pc.ExecParams(ctx, "INSERT INTO b VALUES (1, $1, $2)", [][]byte{raw("00000005a8"), raw("0000000af0c0")},
+	res := pc.ExecParams(ctx, "INSERT INTO b VALUES (1, $1, $2)", [][]byte{mustHex(t, "00000005a8"), mustHex(t, "0000000af0c0")},
 		[]uint32{1560, 1562}, []int16{1}, nil).Read()
 	if res.Err != nil {
 		t.Fatal(res.Err)
@@ -54,7 +47,7 @@ func TestBitBinaryFormat(t *testing.T) {
 		t.Errorf("text forms: %q, %q", res.Rows[0][2], res.Rows[0][3])
 	}
 	// A bit string of the wrong length fails at Bind with bit_recv's error.
-	res = pc.ExecParams(ctx, "INSERT INTO b VALUES (2, $1, NULL)", [][]byte{raw("00000004a0")}, []uint32{1560}, []int16{1}, nil).Read()
+	res = pc.ExecParams(ctx, "INSERT INTO b VALUES (2, $1, NULL)", [][]byte{mustHex(t, "00000004a0")}, []uint32{1560}, []int16{1}, nil).Read()
 	var pe *pgconn.PgError
 	if !errors.As(res.Err, &pe) || pe.Code != "22026" {
 		t.Fatalf("bit(4) value into bit(5): %v, want 22026", res.Err)
@@ -62,12 +55,12 @@ func TestBitBinaryFormat(t *testing.T) {
 
 	// pgx's codec (binary for OIDs 1560/1562 with a prepared statement).
 	for i, s := range []string{"00000", "11111", "10100", "00101"} {
-		bits := pgtype.Bits{Bytes: raw(hexOfBits(s)), Len: 5, Valid: true}
+		bits := pgtype.Bits{Bytes: mustHex(t, hexOfBits(s)), Len: 5, Valid: true}
 		if _, err := conn.Exec(ctx, "INSERT INTO b VALUES ($1, $2, NULL)", i+10, bits); err != nil {
 			t.Fatal(err)
 		}
 	}
-	q := pgtype.Bits{Bytes: raw(hexOfBits("10101")), Len: 5, Valid: true}
+	q := pgtype.Bits{Bytes: mustHex(t, hexOfBits("10101")), Len: 5, Valid: true}
 	rows, err := conn.Query(ctx, "SELECT id, e, e <~> $1 FROM b ORDER BY e <~> $1, id LIMIT 3", q)
 	if err != nil {
 		t.Fatal(err)

@@ -22,17 +22,10 @@ func TestHalfvecBinaryFormat(t *testing.T) {
 	if _, err := pc.Exec(ctx, "CREATE TABLE h (id bigint PRIMARY KEY, e halfvec(3))").ReadAll(); err != nil {
 		t.Fatal(err)
 	}
-	raw := func(s string) []byte {
-		b, err := hex.DecodeString(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
 	const oid = 16391
 	// [1,-2.5,0.099975586] and [2,2,2] in binary.
 	for i, v := range []string{"000300003c00c1002e66", "00030000400040004000"} {
-		res := pc.ExecParams(ctx, "INSERT INTO h VALUES ($1, $2)", [][]byte{{byte('1' + i)}, raw(v)},
+		res := pc.ExecParams(ctx, "INSERT INTO h VALUES ($1, $2)", [][]byte{{byte('1' + i)}, mustHex(t, v)},
 			[]uint32{20, oid}, []int16{0, 1}, nil).Read()
 		if res.Err != nil {
 			t.Fatalf("insert %s: %v", v, res.Err)
@@ -59,14 +52,14 @@ func TestHalfvecBinaryFormat(t *testing.T) {
 		{"000300003c007e003c00", "22000", "NaN not allowed in halfvec"},
 		{"000300013c003c003c00", "22000", "expected unused to be 0, not 1"},
 	} {
-		res = pc.ExecParams(ctx, "INSERT INTO h VALUES (9, $1)", [][]byte{raw(tc.in)}, []uint32{oid}, []int16{1}, nil).Read()
+		res = pc.ExecParams(ctx, "INSERT INTO h VALUES (9, $1)", [][]byte{mustHex(t, tc.in)}, []uint32{oid}, []int16{1}, nil).Read()
 		var pe *pgconn.PgError
 		if !errors.As(res.Err, &pe) || pe.Code != tc.code || pe.Message != tc.msg {
 			t.Errorf("%s: %v, want %s %s", tc.in, res.Err, tc.code, tc.msg)
 		}
 	}
 	// A binary query vector [2,2,1.5] orders the rows.
-	res = pc.ExecParams(ctx, "SELECT id, e <-> $1 FROM h ORDER BY e <-> $1 LIMIT 2", [][]byte{raw("00030000400040003e00")},
+	res = pc.ExecParams(ctx, "SELECT id, e <-> $1 FROM h ORDER BY e <-> $1 LIMIT 2", [][]byte{mustHex(t, "00030000400040003e00")},
 		[]uint32{oid}, []int16{1}, []int16{0, 0}).Read()
 	if res.Err != nil || len(res.Rows) != 2 {
 		t.Fatalf("order by: %v, %d rows", res.Err, len(res.Rows))
