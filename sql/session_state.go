@@ -68,11 +68,36 @@ func (s *Session) ParameterStatus() []ParamStatus { return s.settings.reportable
 // since the last call.
 func (s *Session) TakeParamChanges() []ParamStatus { return s.settings.takeChanged() }
 
-// TakeNotices returns (and forgets) the notices raised since the last call.
+// TakeNotices returns (and forgets) the notices raised since the last
+// call that client_min_messages lets through: those at or above its level,
+// and INFO always, as PostgreSQL sends them.
 func (s *Session) TakeNotices() []*pgerr.Error {
 	n := s.notices
 	s.notices = nil
-	return n
+	if len(n) == 0 {
+		return nil
+	}
+	v, _ := s.settings.get("client_min_messages")
+	min := clientMessageRank[v]
+	out := n[:0]
+	for _, e := range n {
+		sev := e.Severity
+		if sev == "" {
+			sev = pgerr.SeverityNotice
+		}
+		if r, ok := clientMessageRank[strings.ToLower(sev)]; sev == "INFO" || !ok || r >= min {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// clientMessageRank orders the levels of client_min_messages (where LOG
+// ranks below NOTICE, unlike log_min_messages); a DEBUG notice ranks as
+// debug1.
+var clientMessageRank = map[string]int{
+	"debug5": 0, "debug4": 1, "debug3": 2, "debug2": 3, "debug1": 4, "debug": 4,
+	"log": 5, "info": 6, "notice": 7, "warning": 8, "error": 9,
 }
 
 func (s *Session) notice(code pgerr.Code, msg string) {

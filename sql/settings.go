@@ -56,7 +56,7 @@ var settingsTable = []setting{
 	{name: "statement_timeout", def: "0", check: checkMilliseconds},
 	{name: "lock_timeout", def: "0", check: checkMilliseconds},
 	{name: "idle_in_transaction_session_timeout", def: "0", check: checkMilliseconds},
-	{name: "client_min_messages", def: "notice"},
+	{name: "client_min_messages", def: "notice", check: checkClientMinMessages},
 	{name: "bytea_output", def: "hex"},
 	{name: "timezone_abbreviations", def: "Default"},
 	{name: "datestyle", def: "ISO, MDY"},
@@ -470,6 +470,19 @@ func checkEnum(vals ...string) func(string) (string, error) {
 		}
 		return "", pgerr.New(pgerr.InvalidParameterValue, "").WithHint(fmt.Sprintf("Available values: %s.", strings.Join(vals, ", ")))
 	}
+}
+
+// checkClientMinMessages accepts client_min_messages's levels as
+// PostgreSQL does: the listed ones, and the hidden "info" and "debug" (an
+// alias of debug2), which its hint does not mention.
+func checkClientMinMessages(v string) (string, error) {
+	switch lv := strings.ToLower(strings.TrimSpace(v)); lv {
+	case "info":
+		return lv, nil
+	case "debug":
+		return "debug2", nil
+	}
+	return checkEnum("debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error")(v)
 }
 
 // reservedPrefixes are the parameter prefixes owned by an index type:
