@@ -11,12 +11,11 @@ import (
 	"github.com/vecgres/vecgres/vindex/vindextest"
 )
 
-// benchSession opens an engine with ds loaded into
-// items(id bigint PRIMARY KEY, embedding vector(D), cat int) (cat = id %
-// 100) and returns a session and an exec helper that runs one statement
-// with parameters to completion, as the wire server would (Execute, drain,
-// Sync).
-func benchSession(b *testing.B, ds *dataset.Dataset) (*Session, func(sql string, params ...types.Datum) int) {
+// newBenchSession opens an engine in a temporary directory and returns a
+// session and an exec helper that runs one statement with parameters to
+// completion, as the wire server would (Execute, drain, Sync), preparing
+// each statement text once.
+func newBenchSession(b *testing.B) (*Session, func(sql string, params ...types.Datum) int) {
 	eng, err := Open(Config{DataDir: b.TempDir()})
 	if err != nil {
 		b.Fatal(err)
@@ -44,6 +43,14 @@ func benchSession(b *testing.B, ds *dataset.Dataset) (*Session, func(sql string,
 		drain(b, s, prep, params, func([]types.Datum) { n++ })
 		return n
 	}
+	return s, exec
+}
+
+// benchSession is newBenchSession with ds loaded into
+// items(id bigint PRIMARY KEY, embedding vector(D), cat int) (cat = id %
+// 100).
+func benchSession(b *testing.B, ds *dataset.Dataset) (*Session, func(sql string, params ...types.Datum) int) {
+	s, exec := newBenchSession(b)
 	exec(fmt.Sprintf("CREATE TABLE items (id bigint PRIMARY KEY, embedding vector(%d), cat int)", ds.Dims))
 	exec("BEGIN")
 	for i := 0; i < ds.N; i++ {

@@ -1,11 +1,6 @@
 package sql
 
-import (
-	"context"
-	"testing"
-
-	"github.com/vecgres/vecgres/sql/types"
-)
+import "testing"
 
 // BenchmarkSemiJoin compares WHERE subqueries run as semi/anti joins
 // (bind_where.go) with the same predicates written so that they stay
@@ -17,34 +12,13 @@ import (
 // their subquery form runs the subquery once per outer row. Each pair
 // must return the same number of rows.
 func BenchmarkSemiJoin(b *testing.B) {
-	eng, err := Open(Config{DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { eng.Close() })
-	ctx := context.Background()
-	s, err := eng.NewSession(ctx, map[string]string{"user": "postgres", "database": "postgres"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	run := func(q string) int {
-		ps, err := Parse(q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		prep, err := s.Prepare(ctx, ps[0], nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		drain(b, s, prep, nil, func([]types.Datum) { n++ })
-		return n
-	}
+	_, run := newBenchSession(b)
 	run("CREATE TABLE outr (id int PRIMARY KEY, x int)")
 	run("CREATE TABLE innr (id int PRIMARY KEY, y int)")
 	run("INSERT INTO outr SELECT i, CASE WHEN i % 97 = 0 THEN NULL ELSE i % 20000 END FROM generate_series(1, 10000) i")
 	run("INSERT INTO innr SELECT i, CASE WHEN i % 89 = 0 THEN NULL ELSE (i * 3) % 15000 END FROM generate_series(1, 10000) i")
-	run("ANALYZE outr; ANALYZE innr")
+	run("ANALYZE outr")
+	run("ANALYZE innr")
 	cases := []struct{ name, join, perRow string }{
 		{"in",
 			"SELECT id FROM outr WHERE x IN (SELECT y FROM innr)",
