@@ -248,17 +248,16 @@ func (a *AnnScan) choose(ctx *Ctx, li *LiveIndex, sel float64, k int) AnnStrateg
 	if compiled {
 		exact = n/2 + sel*n*70
 	}
-	costs := map[AnnStrategy]float64{
-		AnnExact:       exact,
-		AnnFilterAware: a.walkCost(ctx, li, sel, n, k, compiled),
+	// NB: compared in a fixed order (ties keep the earlier strategy), with
+	// no map: a map allocated on every filtered query and ranged over in
+	// random order, so a tie chose differently from run to run.
+	best, cost := AnnFilterAware, a.walkCost(ctx, li, sel, n, k, compiled)
+	if exact < cost {
+		best, cost = AnnExact, exact
 	}
 	if a.Btree != nil {
-		costs[annBtree] = max(sel*n, 1) * 300
-	}
-	best := AnnFilterAware
-	for s, c := range costs {
-		if c < costs[best] {
-			best = s
+		if c := max(sel*n, 1) * 300; c < cost {
+			best = annBtree
 		}
 	}
 	return best
